@@ -1,0 +1,1 @@
+"""eventdesk: a terminal desk for a police social-media team on an event day."""
