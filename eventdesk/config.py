@@ -1,0 +1,228 @@
+"""The event config: one TOML file per event, validated once into a typed model.
+
+Unknown keys and bad values are refused with the file, the key and what was expected.
+Relative paths in the file are taken from the file's own folder.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from eventdesk.errors import UserError
+
+Handle = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,15}$")]
+Hashtag = Annotated[str, StringConstraints(pattern=r"^#?\w{1,100}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SignatureRule(_Strict):
+    """How an account signs its posts.
+
+    `kind = "initials"`: a shared account (the chief officers') whose every post starts
+    with a rank and the author's initials, e.g. "ACC MJ: ".
+    """
+
+    kind: Literal["none", "initials"] = "none"
+    ranks: tuple[str, ...] = ("CC", "DCC", "ACC", "T/ACC", "Supt", "Ch Supt")
+
+    def pattern(self) -> re.Pattern[str] | None:
+        if self.kind == "none":
+            return None
+        ranks = "|".join(re.escape(r) for r in sorted(self.ranks, key=len, reverse=True))
+        return re.compile(rf"^(?:{ranks}) [A-Z]{{2,3}}: \S")
+
+    def problem(self, text: str) -> str | None:
+        """Why `text` breaks this rule, or None when it is signed correctly."""
+        pattern = self.pattern()
+        if pattern is None or pattern.match(text):
+            return None
+        return f"must start with a rank and initials, e.g. '{self.ranks[-1 if len(self.ranks) < 3 else 2]} MJ: '"
+
+    def prefix(self, rank: str, initials: str) -> str:
+        return "" if self.kind == "none" else f"{rank} {initials}: "
+
+
+class Account(_Strict):
+    """One of our accounts on X."""
+
+    handle: Handle
+    name: str = Field(min_length=1, max_length=50)
+    user_id: str | None = Field(default=None, pattern=r"^\d{1,20}$")
+    signature: SignatureRule = SignatureRule()
+
+
+class EventWindow(_Strict):
+    """The event's name, time zone, window and tracked hashtags."""
+
+    name: str = Field(min_length=1, max_length=100)
+    timezone: str = "Europe/London"
+    start: datetime  # local time in `timezone`, e.g. 2026-11-19T07:00
+    end: datetime
+    hashtags: tuple[Hashtag, ...] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, expected e.g. 'Europe/London'") from None
+        return value
+
+    @field_validator("hashtags")
+    @classmethod
+    def _strip_hash(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(tag.lstrip("#") for tag in value)
+
+    @model_validator(mode="after")
+    def _window_makes_sense(self) -> EventWindow:
+        start, end = self.start_utc, self.end_utc
+        if end <= start:
+            raise ValueError("end must be after start")
+        if end - start > timedelta(days=14):
+            raise ValueError("an event window is at most 14 days")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def _aware(self, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=self.zone)
+        return value.astimezone(self.zone)
+
+    @property
+    def start_utc(self) -> datetime:
+        return self._aware(self.start).astimezone(ZoneInfo("UTC"))
+
+    @property
+    def end_utc(self) -> datetime:
+        return self._aware(self.end).astimezone(ZoneInfo("UTC"))
+
+
+class UrgencyConfig(_Strict):
+    """Extra urgent phrases and patterns on top of (or instead of) the shipped defaults."""
+
+    use_defaults: bool = True
+    phrases: tuple[str, ...] = ()  # matched case-insensitively, on word boundaries
+    patterns: tuple[str, ...] = ()  # regular expressions, case-insensitive
+    idioms: tuple[str, ...] = ()  # phrases that must NOT raise the alarm
+
+    @field_validator("patterns", "idioms")
+    @classmethod
+    def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
+        return value
+
+
+class Paths(_Strict):
+    """Where the event's files live. Relative paths are from the config file's folder."""
+
+    db: Path | None = None
+    replay: Path | None = None
+
+
+class EventConfig(_Strict):
+    """The whole config of one event."""
+
+    event: EventWindow
+    accounts: tuple[Account, ...] = Field(min_length=1)
+    urgency: UrgencyConfig = UrgencyConfig()
+    paths: Paths = Paths()
+    source: Path | None = None  # the file this was loaded from
+
+    @model_validator(mode="after")
+    def _unique_handles(self) -> EventConfig:
+        seen: set[str] = set()
+        for account in self.accounts:
+            key = account.handle.lower()
+            if key in seen:
+                raise ValueError(f"account @{account.handle} is listed twice")
+            seen.add(key)
+        return self
+
+    def account(self, handle: str) -> Account | None:
+        handle = handle.lstrip("@").lower()
+        return next((a for a in self.accounts if a.handle.lower() == handle), None)
+
+    @property
+    def handles(self) -> frozenset[str]:
+        """Our handles, lower-cased, for matching mentions and authors."""
+        return frozenset(a.handle.lower() for a in self.accounts)
+
+    @property
+    def tracked(self) -> frozenset[str]:
+        """Tracked hashtags, lower-cased, without '#'."""
+        return frozenset(tag.lower() for tag in self.event.hashtags)
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{where}'"
+    if error["type"] == "missing":
+        return f"missing key '{where}'"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"key '{where}': {message}"
+
+
+def parse_config(data: dict, source: Path | None = None) -> EventConfig:
+    """Validate a parsed TOML mapping. Raises UserError naming the file and key."""
+    label = str(source) if source else "config"
+    try:
+        config = EventConfig.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise UserError(f"{label}: {_describe(first)}{more}") from None
+    if source is not None:
+        base = source.parent
+        paths = {
+            name: (base / value.expanduser() if not value.expanduser().is_absolute() else value)
+            for name, value in config.paths.model_dump().items()
+            if value is not None
+        }
+        config = config.model_copy(update={"paths": config.paths.model_copy(update=paths)})
+    return config
+
+
+def load_config(path: Path | str) -> EventConfig:
+    """Read and validate an event config file."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such config file") from None
+    except PermissionError:
+        raise UserError(f"{path}: cannot read the config file (permission denied)") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, expected a TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not valid TOML: the file is not UTF-8") from None
+    return parse_config(data, path)

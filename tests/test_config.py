@@ -1,0 +1,84 @@
+"""The event config: typed, validated once, mistakes named with file and key."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from eventdesk.config import load_config
+from eventdesk.errors import UserError
+
+GOOD = """
+[event]
+name = "Test Event"
+timezone = "Europe/London"
+start = 2026-10-24T07:00:00
+end = 2026-10-25T07:00:00
+hashtags = ["#CP24", "polchat"]
+
+[[accounts]]
+handle = "TestPolice"
+name = "Test Police"
+
+[[accounts]]
+handle = "TestCOs"
+name = "Chief Officers"
+signature = { kind = "initials", ranks = ["ACC", "DCC"] }
+
+[paths]
+db = "event.db"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "event.toml"
+    path.write_text(text)
+    return path
+
+
+def test_good_config_loads_with_zone_aware_window_and_relative_paths(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    # 25 October 2026 is the last Sunday of October: BST ends during this event.
+    assert config.event.start_utc == datetime(2026, 10, 24, 6, 0, tzinfo=UTC)
+    assert config.event.end_utc == datetime(2026, 10, 25, 7, 0, tzinfo=UTC)
+    assert config.tracked == {"cp24", "polchat"}
+    assert config.handles == {"testpolice", "testcos"}
+    assert config.paths.db == tmp_path / "event.db"
+    assert config.account("@testcos").signature.problem("ACC MJ: on patrol") is None
+    assert "rank and initials" in config.account("TestCOs").signature.problem("on patrol")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('name = "Test Event"', 'name = "Test Event"\ncolour = "blue"'), "unknown key 'event.colour'"),
+        (('[paths]', '[paths]\ncache = "x"'), "unknown key 'paths.cache'"),
+        (('"Europe/London"', '"Europe/Londn"'), "key 'event.timezone': unknown time zone"),
+        (("end = 2026-10-25T07:00:00", "end = 2026-10-23T07:00:00"), "end must be after start"),
+        (('hashtags = ["#CP24", "polchat"]', "hashtags = []"), "key 'event.hashtags'"),
+        (('handle = "TestPolice"', 'handle = "Test Police!"'), "key 'accounts.0.handle'"),
+        (('handle = "TestCOs"', 'handle = "testpolice"'), "listed twice"),
+        (('kind = "initials"', 'kind = "rank"'), "key 'accounts.1.signature.kind'"),
+        (('name = "Test Police"\n', ""), "missing key 'accounts.0.name'"),
+        (("[paths]", "[urgency]\npatterns = ['(unclosed']\n[paths]"), "not a valid regular expression"),
+    ],
+)
+def test_bad_config_is_refused_naming_file_and_key(tmp_path: Path, change, expected) -> None:
+    old, new = change
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(UserError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_unreadable_and_invalid_files_are_one_line_user_errors(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no such config file"):
+        load_config(tmp_path / "missing.toml")
+    with pytest.raises(UserError, match="not valid TOML"):
+        load_config(write(tmp_path, "[event\nname="))
+    with pytest.raises(UserError, match="is a folder"):
+        load_config(tmp_path)
