@@ -1,0 +1,191 @@
+"""Opening the desk's SQLite database: permissions, pragmas, migrations, transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import stat
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage.schema import LATEST, MIGRATIONS
+
+# Shared by the operators' group, never by the world. SQLite gives -wal and -shm the
+# database file's own mode, so setting it on the main file covers all three.
+DB_MODE = 0o660
+BUSY_TIMEOUT_MS = 5000
+
+
+class StorageError(Exception):
+    """A storage problem the caller should show as one plain line."""
+
+
+class DatabaseUnavailable(StorageError):
+    """The file is missing, unreadable, or not a SQLite database."""
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer eventdesk than this one."""
+
+
+def _create_file(path: Path) -> None:
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o770, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, DB_MODE)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, DB_MODE)  # the umask may have taken group bits away
+    finally:
+        os.close(fd)
+
+
+class Database:
+    """One aiosqlite connection to the desk's database.
+
+    Writes go through `transaction()`, which takes the write lock up front
+    (`BEGIN IMMEDIATE`) so a read-then-write never deadlocks against another process.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str, *, create: bool = True) -> Database:
+        """Open (and, if `create`, make) the database at `path`, migrating it to LATEST.
+
+        Raises DatabaseUnavailable or SchemaTooNew with a message fit for the user.
+        """
+        path = Path(path)
+        if path.exists() and path.is_dir():
+            raise DatabaseUnavailable(f"{path}: is a folder, expected a database file")
+        if not path.exists():
+            if not create:
+                raise DatabaseUnavailable(f"{path}: no such database")
+            try:
+                _create_file(path)
+            except OSError as exc:
+                raise DatabaseUnavailable(f"{path}: cannot create the database: {exc.strerror}") from None
+        elif not os.access(path, os.R_OK):
+            raise DatabaseUnavailable(f"{path}: cannot read the database (permission denied)")
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseUnavailable(f"{path}: cannot open the database: {exc}") from None
+        db = cls(conn, path)
+        try:
+            await db._configure()
+            await db._migrate()
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise DatabaseUnavailable(f"{path}: not a usable eventdesk database: {exc}") from None
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def _configure(self) -> None:
+        await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = await self.scalar("PRAGMA journal_mode = WAL")
+        if mode != "wal":
+            raise DatabaseUnavailable(f"{self.path}: cannot use WAL mode (got {mode!r})")
+        # WAL + NORMAL survives a crash of the process (kill -9); only power loss can
+        # roll back the very last commits.
+        await self._conn.execute("PRAGMA synchronous = NORMAL")
+
+    async def _migrate(self) -> None:
+        version = await self.scalar("PRAGMA user_version")
+        if version > LATEST:
+            raise SchemaTooNew(
+                f"{self.path}: database schema version {version} is newer than this "
+                f"eventdesk understands ({LATEST}); upgrade eventdesk to open it"
+            )
+        if version == LATEST:
+            return
+        async with self.transaction() as conn:
+            # Another process may have migrated between our read and our lock.
+            version = await self.scalar("PRAGMA user_version")
+            for number in range(version, LATEST):
+                await conn.executescript_in_tx(MIGRATIONS[number])
+            await conn.execute(f"PRAGMA user_version = {LATEST}")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_Tx]:
+        """`BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` if the body raises."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Tx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else row[0]
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            cursor.row_factory = sqlite3.Row  # type: ignore[assignment]
+            return list(await cursor.fetchall())
+
+    async def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's cheap change signal)."""
+        return int(await self.scalar("PRAGMA data_version"))
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    def mode(self) -> int:
+        return stat.S_IMODE(self.path.stat().st_mode)
+
+
+class _Tx:
+    """The statements available inside a transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        cursor = await self._conn.execute(sql, tuple(params))
+        count = cursor.rowcount
+        await cursor.close()
+        return count
+
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> int:
+        cursor = await self._conn.executemany(sql, rows)
+        count = cursor.rowcount
+        await cursor.close()
+        return count
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    async def executescript_in_tx(self, script: str) -> None:
+        # executescript() would COMMIT first; run the statements one by one instead.
+        for statement in _statements(script):
+            await self._conn.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

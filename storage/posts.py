@@ -1,0 +1,221 @@
+"""Writing ingested batches and reading posts back."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from eventdesk.model import Lane, Post
+from storage.db import Database
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utc_text(moment: datetime) -> str:
+    """The one timestamp format in the database: UTC, milliseconds, 'Z' (as X writes it)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def storable(text: str) -> str:
+    """`text`, unchanged unless it holds a lone surrogate, which UTF-8 cannot store.
+
+    JSON may escape half a surrogate pair (`"\\ud83d"`); that post's `raw` column keeps
+    the escape exactly, and its text columns show U+FFFD in its place.
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A source line that could not become a post, and why."""
+
+    line: int
+    reason: str
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    inserted: int
+    duplicates: int
+
+
+_POST_COLUMNS = (
+    "id, created_at, author_id, author_username, author_name, text, conversation_id, "
+    "in_reply_to_user_id, reply_to_id, quote_of_id, repost_of_id, hashtags, mentions, urls, "
+    "metrics, lang, in_hashtag, in_inbox, in_own, sentiment_compound, sentiment_pos, "
+    "sentiment_neu, sentiment_neg, urgent, urgent_category, urgent_reason, raw, ingested_at"
+)
+_INSERT_POST = (
+    f"INSERT INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 28)}) "
+    "ON CONFLICT (id) DO NOTHING"
+)
+
+
+def _row(post: Post, now: str) -> tuple[Any, ...]:
+    sentiment, urgency = post.sentiment, post.urgency
+    return (
+        post.id,
+        utc_text(post.created_at),
+        storable(post.author_id),
+        storable(post.author_username),
+        storable(post.author_name),
+        storable(post.text),
+        post.conversation_id,
+        post.in_reply_to_user_id,
+        post.reply_to_id,
+        post.quote_of_id,
+        post.repost_of_id,
+        json.dumps([storable(t) for t in post.hashtags], ensure_ascii=False),
+        json.dumps([storable(m) for m in post.mentions], ensure_ascii=False),
+        json.dumps([storable(u) for u in post.urls], ensure_ascii=False),
+        json.dumps(post.metrics),
+        post.lang,
+        Lane.HASHTAG in post.lanes,
+        Lane.INBOX in post.lanes,
+        Lane.OWN in post.lanes,
+        sentiment.compound if sentiment else None,
+        sentiment.pos if sentiment else None,
+        sentiment.neu if sentiment else None,
+        sentiment.neg if sentiment else None,
+        urgency is not None,
+        urgency.category if urgency else None,
+        urgency.reason if urgency else None,
+        storable(post.raw),
+        now,
+    )
+
+
+async def write_batch(
+    db: Database,
+    posts: Sequence[Post],
+    rejects: Sequence[Reject] = (),
+    *,
+    source: str,
+    position: Any = None,
+) -> BatchResult:
+    """Store a batch, its rejects and the source's checkpoint in one transaction.
+
+    A post whose id is already stored (or repeated in the batch) counts as a duplicate
+    and is left as it was. Because the checkpoint commits with the batch, a process
+    killed at any moment resumes exactly after the last stored batch.
+    """
+    now = utc_text(datetime.now(UTC))
+    unique: dict[int, Post] = {}
+    for post in posts:
+        unique.setdefault(post.id, post)
+    async with db.transaction() as tx:
+        fresh = list(unique.values())
+        if fresh:
+            known: set[int] = set()
+            ids = list(unique)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = await tx.fetchall(f"SELECT id FROM posts WHERE id IN ({marks})", chunk)
+                known.update(row[0] for row in rows)
+            fresh = [post for post in fresh if post.id not in known]
+        if fresh:
+            await tx.executemany(_INSERT_POST, (_row(post, now) for post in fresh))
+            await tx.executemany(
+                "INSERT OR IGNORE INTO post_hashtags (tag, post_id) VALUES (?, ?)",
+                (
+                    (storable(tag.lower()), post.id)
+                    for post in fresh
+                    for tag in dict.fromkeys(post.hashtags)
+                ),
+            )
+            await tx.execute(
+                "INSERT INTO changes (kind, first_id, last_id, count, at) VALUES (?, ?, ?, ?, ?)",
+                ("posts", min(p.id for p in fresh), max(p.id for p in fresh), len(fresh), now),
+            )
+        if rejects:
+            await tx.executemany(
+                "INSERT OR IGNORE INTO rejects (source, line, reason, excerpt, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                ((source, r.line, r.reason, storable(r.excerpt), now) for r in rejects),
+            )
+        if position is not None:
+            await tx.execute(
+                "INSERT INTO checkpoints (source, position, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (source) DO UPDATE SET position = excluded.position, "
+                "updated_at = excluded.updated_at",
+                (source, json.dumps(position), now),
+            )
+    return BatchResult(inserted=len(fresh), duplicates=len(posts) - len(fresh))
+
+
+async def checkpoint(db: Database, source: str) -> Any:
+    """The last committed position of `source`, or None if it never ran."""
+    value = await db.scalar("SELECT position FROM checkpoints WHERE source = ?", (source,))
+    return None if value is None else json.loads(value)
+
+
+async def rejects(db: Database, limit: int | None = None) -> list[dict[str, Any]]:
+    """Rejected lines, oldest first."""
+    sql = "SELECT source, line, reason, excerpt, at FROM rejects ORDER BY id"
+    rows = await db.fetchall(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
+    return [dict(row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class PostFilter:
+    """Which posts an export or a query wants. Times are UTC text as stored."""
+
+    since: str | None = None
+    until: str | None = None
+    hashtag: str | None = None
+
+
+async def iter_posts(db: Database, where: PostFilter, batch: int = 2000):
+    """Yield post rows (as dicts, JSON columns decoded) in created_at order."""
+    clauses, params = [], []
+    if where.since:
+        clauses.append("created_at >= ?")
+        params.append(where.since)
+    if where.until:
+        clauses.append("created_at < ?")
+        params.append(where.until)
+    if where.hashtag:
+        clauses.append("id IN (SELECT post_id FROM post_hashtags WHERE tag = ?)")
+        params.append(where.hashtag.lstrip("#").lower())
+    sql = f"SELECT {_POST_COLUMNS} FROM posts"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    last: tuple[str, int] = ("", -1)
+    while True:
+        page = await db.fetchall(
+            sql + (" AND " if clauses else " WHERE ") + "(created_at, id) > (?, ?) "
+            "ORDER BY created_at, id LIMIT ?",
+            (*params, *last, batch),
+        )
+        for row in page:
+            item = dict(row)
+            for key in ("hashtags", "mentions", "urls", "metrics"):
+                item[key] = json.loads(item[key])
+            yield item
+        if len(page) < batch:
+            return
+        last = (page[-1]["created_at"], page[-1]["id"])
+
+
+async def counts(db: Database) -> dict[str, int]:
+    """Posts stored, per lane, urgent, and rejects: for summaries and tests."""
+    row = (await db.fetchall(
+        "SELECT count(*) AS posts, coalesce(sum(in_hashtag), 0) AS hashtag, "
+        "coalesce(sum(in_inbox), 0) AS inbox, coalesce(sum(in_own), 0) AS own, "
+        "coalesce(sum(urgent), 0) AS urgent FROM posts"
+    ))[0]
+    result = dict(row)
+    result["rejects"] = int(await db.scalar("SELECT count(*) FROM rejects"))
+    return result

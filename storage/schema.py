@@ -1,0 +1,80 @@
+"""The schema as an ordered list of migrations; `PRAGMA user_version` counts those applied.
+
+Never edit a migration that has shipped: add a new one at the end.
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: posts, their hashtags, ingest checkpoints, rejects, the change feed.
+    """
+    CREATE TABLE posts (
+        id                  INTEGER PRIMARY KEY,
+        created_at          TEXT NOT NULL,      -- UTC, 'YYYY-MM-DDTHH:MM:SS.mmmZ'
+        author_id           TEXT NOT NULL,
+        author_username     TEXT NOT NULL,
+        author_name         TEXT NOT NULL,
+        text                TEXT NOT NULL,
+        conversation_id     INTEGER,
+        in_reply_to_user_id TEXT,
+        reply_to_id         INTEGER,
+        quote_of_id         INTEGER,
+        repost_of_id        INTEGER,
+        hashtags            TEXT NOT NULL,      -- JSON array, as written
+        mentions            TEXT NOT NULL,      -- JSON array of usernames
+        urls                TEXT NOT NULL,      -- JSON array
+        metrics             TEXT NOT NULL,      -- JSON object
+        lang                TEXT,
+        in_hashtag          INTEGER NOT NULL,   -- lanes
+        in_inbox            INTEGER NOT NULL,
+        in_own              INTEGER NOT NULL,
+        sentiment_compound  REAL,
+        sentiment_pos       REAL,
+        sentiment_neu       REAL,
+        sentiment_neg       REAL,
+        urgent              INTEGER NOT NULL DEFAULT 0,
+        urgent_category     TEXT,
+        urgent_reason       TEXT,
+        raw                 TEXT NOT NULL,      -- the JSON exactly as received
+        ingested_at         TEXT NOT NULL
+    );
+    CREATE INDEX posts_created_at ON posts (created_at);
+    CREATE INDEX posts_conversation ON posts (conversation_id);
+    CREATE INDEX posts_reply_to ON posts (reply_to_id);
+    CREATE INDEX posts_lane_hashtag ON posts (id) WHERE in_hashtag;
+    CREATE INDEX posts_lane_inbox ON posts (id) WHERE in_inbox;
+    CREATE INDEX posts_lane_own ON posts (id) WHERE in_own;
+    CREATE INDEX posts_urgent ON posts (id) WHERE urgent;
+
+    CREATE TABLE post_hashtags (
+        tag     TEXT NOT NULL,                  -- lower-cased, without '#'
+        post_id INTEGER NOT NULL REFERENCES posts (id),
+        PRIMARY KEY (tag, post_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE checkpoints (
+        source     TEXT PRIMARY KEY,            -- e.g. 'replay:/abs/path.jsonl'
+        position   TEXT NOT NULL,               -- JSON, the source's own resume token
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE rejects (
+        id      INTEGER PRIMARY KEY,
+        source  TEXT NOT NULL,
+        line    INTEGER NOT NULL,
+        reason  TEXT NOT NULL,
+        excerpt TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        UNIQUE (source, line, reason)
+    );
+
+    CREATE TABLE changes (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind    TEXT NOT NULL,                  -- 'posts', later 'actions', 'outbox', ...
+        first_id INTEGER,
+        last_id  INTEGER,
+        count   INTEGER NOT NULL,
+        at      TEXT NOT NULL
+    );
+    """,
+)
+
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,187 @@
+"""Storage on real SQLite files: migrations, permissions, batches, checkpoints, odd text."""
+
+import sqlite3
+import stat
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from eventdesk.model import Lane, Post, Sentiment, Urgency
+from storage import Database, DatabaseUnavailable, SchemaTooNew
+from storage.posts import Reject, checkpoint, counts, iter_posts, write_batch
+from storage.schema import LATEST
+
+
+def post(post_id: int, text: str = "hello", **changes) -> Post:
+    base = Post(
+        id=post_id,
+        created_at=datetime(2026, 11, 19, 9, 0, tzinfo=UTC),
+        author_id="9",
+        author_username="someone",
+        author_name="Some One",
+        text=text,
+        hashtags=("KP24",),
+        lanes=frozenset({Lane.HASHTAG}),
+        sentiment=Sentiment(0.5, 0.4, 0.6, 0.0),
+        raw='{"data": {}}',
+    )
+    return replace(base, **changes)
+
+
+async def test_new_database_is_migrated_and_in_wal_mode(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        assert await db.scalar("PRAGMA user_version") == LATEST
+        assert await db.scalar("PRAGMA journal_mode") == "wal"
+        assert await db.scalar("PRAGMA busy_timeout") == 5000
+    finally:
+        await db.close()
+
+
+async def test_database_and_wal_files_are_owner_and_group_only(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        await write_batch(db, [post(1)], source="t")
+        files = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")]
+        for file in files:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            assert mode & 0o007 == 0, f"{file.name} is world-accessible: {oct(mode)}"
+            assert mode & 0o060 == 0o060, f"{file.name} is not group read-write: {oct(mode)}"
+    finally:
+        await db.close()
+
+
+async def test_migrating_an_older_database_keeps_its_rows(db_path: Path, monkeypatch) -> None:
+    import storage.db as dbmod
+
+    # An "older release" knew only the first migration; a newer one adds a table.
+    monkeypatch.setattr(dbmod, "LATEST", 1)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:1])
+    db = await Database.open(db_path)
+    await write_batch(db, [post(1)], source="t")
+    await db.close()
+    monkeypatch.setattr(dbmod, "LATEST", 2)
+    monkeypatch.setattr(
+        dbmod, "MIGRATIONS", (*dbmod.MIGRATIONS, "CREATE TABLE later (x INTEGER);")
+    )
+    db = await Database.open(db_path)
+    try:
+        assert await db.scalar("PRAGMA user_version") == 2
+        assert await db.scalar("SELECT count(*) FROM posts") == 1
+        assert await db.scalar("SELECT count(*) FROM later") == 0
+    finally:
+        await db.close()
+
+
+async def test_a_newer_schema_is_refused_clearly(db_path: Path) -> None:
+    (await Database.open(db_path)).close  # create it
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {LATEST + 5}")
+    conn.close()
+    with pytest.raises(SchemaTooNew, match="newer than this eventdesk understands"):
+        await Database.open(db_path)
+
+
+async def test_unusable_files_are_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseUnavailable, match="no such database"):
+        await Database.open(tmp_path / "missing.db", create=False)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseUnavailable, match="not a usable eventdesk database"):
+        await Database.open(junk)
+    with pytest.raises(DatabaseUnavailable, match="is a folder"):
+        await Database.open(tmp_path)
+
+
+async def test_duplicates_are_counted_and_left_as_they_were(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        first = await write_batch(db, [post(1), post(2), post(2)], source="t")
+        assert (first.inserted, first.duplicates) == (2, 1)
+        second = await write_batch(db, [post(2, "changed"), post(3)], source="t")
+        assert (second.inserted, second.duplicates) == (1, 1)
+        texts = [row["text"] async for row in iter_posts(db, _all())]
+        assert texts == ["hello", "hello", "hello"]
+    finally:
+        await db.close()
+
+
+def _all():
+    from storage.posts import PostFilter
+
+    return PostFilter()
+
+
+async def test_checkpoint_and_rejects_commit_with_the_batch(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        await write_batch(db, [post(1)], [Reject(7, "not JSON", "{oops")], source="s",
+                          position={"line": 7})  # fmt: skip
+        assert await checkpoint(db, "s") == {"line": 7}
+        assert await checkpoint(db, "other") is None
+        summary = await counts(db)
+        assert summary["posts"] == 1 and summary["rejects"] == 1 and summary["hashtag"] == 1
+    finally:
+        await db.close()
+
+
+async def test_a_failed_batch_leaves_no_posts_and_no_checkpoint(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        bad = post(2, created_at="not a datetime")  # fails while building the row
+        with pytest.raises(AttributeError):
+            await write_batch(db, [post(1), bad], source="s", position={"line": 2})
+        assert (await counts(db))["posts"] == 0
+        assert await checkpoint(db, "s") is None
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NUL in the middle \x00 and at the end\x00",
+        "[@click=app.quit]x[/] a [/] b [bold red]loud[/]",
+        "\x1b[2J\x1b]52;c;aGVsbG8=\x07\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \r\x08",
+        "\u202eevil\u202c \u2066iso\u2069 👮🏽\u200d♀️ 警察 مرحبا",
+    ],
+)
+async def test_text_is_stored_exactly(db_path: Path, text: str) -> None:
+    db = await Database.open(db_path)
+    try:
+        name = "N\x00ame \x1b[1m"
+        await write_batch(db, [post(1, text, author_name=name, author_username=text[:15])], source="t")
+        (row,) = [r async for r in iter_posts(db, _all())]
+        assert row["text"] == text
+        assert row["author_name"] == name
+    finally:
+        await db.close()
+
+
+async def test_a_lone_surrogate_never_crashes_storage(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        raw = '{"data": {"id": "1", "text": "half a pair \\ud83d here"}}'
+        result = await write_batch(
+            db, [post(1, "half a pair \ud83d here", raw=raw, hashtags=("tag\udc00",))], source="t"
+        )
+        assert result.inserted == 1
+        (row,) = [r async for r in iter_posts(db, _all())]
+        assert row["text"] == "half a pair \ufffd here"
+        assert await db.scalar("SELECT raw FROM posts") == raw  # the exact original survives
+    finally:
+        await db.close()
+
+
+async def test_urgency_and_lanes_are_stored(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        urgent = post(5, lanes=frozenset({Lane.INBOX}), urgency=Urgency("Life at risk", "x"))
+        await write_batch(db, [urgent], source="t")
+        (row,) = [r async for r in iter_posts(db, _all())]
+        assert (row["in_inbox"], row["in_hashtag"], row["urgent"]) == (1, 0, 1)
+        assert row["urgent_category"] == "Life at risk"
+    finally:
+        await db.close()
