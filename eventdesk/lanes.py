@@ -1,0 +1,29 @@
+"""Which lanes of the desk a post belongs in, by the event config."""
+
+from __future__ import annotations
+
+from eventdesk.config import EventConfig
+from eventdesk.model import Lane, Post
+
+
+class LaneRules:
+    """Sorts posts into the hashtag, inbox and own lanes for one event."""
+
+    def __init__(self, config: EventConfig) -> None:
+        self._tracked = config.tracked
+        self._handles = config.handles
+        self._ids = frozenset(a.user_id for a in config.accounts if a.user_id)
+
+    def lanes(self, post: Post) -> frozenset[Lane]:
+        lanes: set[Lane] = set()
+        if any(tag.lower() in self._tracked for tag in post.hashtags):
+            lanes.add(Lane.HASHTAG)
+        ours = post.author_id in self._ids or post.author_username.lower() in self._handles
+        if ours:
+            lanes.add(Lane.OWN)
+        elif (
+            post.in_reply_to_user_id in self._ids
+            or any(name.lower() in self._handles for name in post.mentions)
+        ):
+            lanes.add(Lane.INBOX)
+        return frozenset(lanes)
