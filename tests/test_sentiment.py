@@ -1,0 +1,94 @@
+"""Sentiment: VADER on the original text, bounded cost on long posts."""
+
+import statistics
+
+import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from eventdesk.model import Sentiment
+from eventdesk.sentiment import CHUNK, SentimentScorer, split_text
+from tests.conftest import GROUNDTRUTH
+
+
+def groundtruth() -> list[tuple[float, str]]:
+    rows = []
+    for line in GROUNDTRUTH.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("\t", 2)
+        if len(parts) == 3:
+            rows.append((float(parts[1]), parts[2]))
+    return rows
+
+
+def test_groundtruth_file_is_complete() -> None:
+    assert len(groundtruth()) >= 4000
+
+
+def test_scorer_matches_human_ratings_as_well_as_raw_vader() -> None:
+    rows = groundtruth()
+    human = [rating for rating, _ in rows]
+    ours = SentimentScorer()
+    raw = SentimentIntensityAnalyzer()
+    r_ours = statistics.correlation(human, [ours.score(text).compound for _, text in rows])
+    r_raw = statistics.correlation(human, [raw.polarity_scores(t)["compound"] for _, t in rows])
+    assert r_ours >= 0.87
+    assert r_ours == pytest.approx(r_raw, abs=0.002)
+
+
+@pytest.mark.parametrize(
+    ("compound", "label"),
+    [(0.05, "positive"), (0.0499, "neutral"), (-0.0499, "neutral"), (-0.05, "negative")],
+)
+def test_labels_use_vaders_thresholds(compound: float, label: str) -> None:
+    assert Sentiment(compound, 0, 0, 0).label == label
+
+
+def test_case_punctuation_and_emoji_count() -> None:
+    scorer = SentimentScorer()
+    assert scorer.score("GREAT work!!!").compound > scorer.score("great work").compound
+    assert scorer.score("on patrol 😠").compound < 0 < scorer.score("on patrol 😀").compound
+
+
+class CountingVader:
+    def __init__(self, real: SentimentIntensityAnalyzer) -> None:
+        self.real, self.lengths = real, []
+
+    def polarity_scores(self, text: str) -> dict:
+        self.lengths.append(len(text))
+        return self.real.polarity_scores(text)
+
+
+def test_a_long_post_is_scored_in_bounded_pieces() -> None:
+    scorer = SentimentScorer()
+    spy = CountingVader(scorer._vader)
+    scorer._vader = spy  # type: ignore[assignment]
+    text = ("Brilliant work tonight 👏👏 thank you so much! " * 600)[:25_000]
+    result = scorer.score(text)
+    assert max(spy.lengths) <= CHUNK
+    assert sum(spy.lengths) == len(text)
+    assert result.compound > 0.9
+
+
+def test_long_post_agrees_with_raw_vader_where_raw_is_affordable() -> None:
+    raw = SentimentIntensityAnalyzer()
+    scorer = SentimentScorer()
+    mixed = (
+        "The officer who came was kind and patient. "
+        "But we waited four hours and nobody rang back, which is awful. "
+        "Still, thank you to the control room staff! "
+    )
+    for repeat in (5, 12, 20):
+        text = mixed * repeat
+        assert len(text) > CHUNK
+        ours, theirs = scorer.score(text), raw.polarity_scores(text)
+        assert ours.compound == pytest.approx(theirs["compound"], abs=0.05)
+        assert ours.pos == pytest.approx(theirs["pos"], abs=0.05)
+        assert ours.neg == pytest.approx(theirs["neg"], abs=0.05)
+
+
+@pytest.mark.parametrize(
+    "text", ["a" * 25_000, ("word " * 6000), ("sentence. " * 2600), "😀" * 9000, "x"]
+)
+def test_split_covers_the_text_in_bounded_pieces(text: str) -> None:
+    pieces = split_text(text)
+    assert "".join(pieces) == text
+    assert all(len(p) <= CHUNK for p in pieces)
