@@ -1,0 +1,152 @@
+"""Replay a recorded event: JSON lines as X's filtered stream sends them, or pages.
+
+Plain or gzip. Paced by the posts' created_at: real time, N times faster, or as fast as
+possible. Resumes from a checkpoint (line number, and byte offset for plain files).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from eventdesk.errors import UserError
+from eventdesk.sources.base import SourceLine, SourceState
+
+_CREATED = re.compile(rb'"created_at"\s*:\s*"([^"]{10,40})"')
+_READ_BATCH = 256  # lines read between yields to the event loop at max speed
+
+
+def parse_speed(value: str | float | None) -> float | None:
+    """'max' → None (no pacing); '1' → real time; '60' → sixty times faster."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == "max"):
+        return None
+    try:
+        speed = float(value)
+    except ValueError:
+        raise UserError(f"speed must be 'max' or a number, not {value!r}") from None
+    if not speed > 0 or speed == float("inf"):
+        raise UserError(f"speed must be 'max' or a positive number, not {value!r}")
+    return speed
+
+
+def _created_at(line: bytes) -> datetime | None:
+    match = _CREATED.search(line)
+    if not match:
+        return None
+    try:
+        moment = datetime.fromisoformat(match.group(1).decode("ascii").replace("Z", "+00:00"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class ReplaySource:
+    """A recorded event file played back as if it were the live stream."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        speed: float | None = None,
+        fast_until: datetime | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        """`speed` None plays as fast as possible; `fast_until` plays everything
+        created before that moment at once, then paces (to jump to a time of day)."""
+        self.path = Path(path)
+        if not self.path.exists():
+            raise UserError(f"{self.path}: no such replay file")
+        if self.path.is_dir():
+            raise UserError(f"{self.path}: is a folder, expected a replay file")
+        self.key = f"replay:{self.path.resolve()}"
+        self.speed = speed
+        self.fast_until = fast_until
+        self.state = SourceState.STARTING
+        self._clock, self._sleep = clock, sleep
+        self._behind: float | None = None
+        self._closed = False
+
+    @property
+    def lag_seconds(self) -> float | None:
+        """How far playback runs behind its schedule (0 when keeping up)."""
+        return self._behind
+
+    def _open(self) -> IO[bytes]:
+        try:
+            with self.path.open("rb") as probe:
+                magic = probe.read(2)
+            return gzip.open(self.path, "rb") if magic == b"\x1f\x8b" else self.path.open("rb")
+        except PermissionError:
+            raise UserError(f"{self.path}: cannot read the replay file (permission denied)") from None
+
+    async def lines(self, resume: Any = None) -> AsyncIterator[SourceLine]:
+        number, offset = 0, 0
+        if isinstance(resume, dict):
+            number, offset = int(resume.get("line", 0)), int(resume.get("offset", 0))
+        handle = self._open()
+        self.state = SourceState.REPLAY
+        try:
+            if offset and not isinstance(handle, gzip.GzipFile):
+                handle.seek(offset)
+            else:
+                offset = 0
+                for _ in range(number):
+                    offset += len(handle.readline())
+            origin: tuple[datetime, float] | None = None
+            since_yield = 0
+            while not self._closed:
+                try:
+                    line = handle.readline()
+                except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
+                    yield SourceLine(number + 1, "", None, problem=f"unreadable: {exc}")
+                    break
+                if not line:
+                    break
+                number += 1
+                offset += len(line)
+                if self.speed is not None:
+                    origin = await self._pace(line, origin)
+                since_yield += 1
+                if since_yield >= _READ_BATCH:
+                    since_yield = 0
+                    await asyncio.sleep(0)
+                position = {"line": number, "offset": offset}
+                try:
+                    text, problem = line.decode("utf-8"), None
+                except UnicodeDecodeError as exc:
+                    text = line.decode("utf-8", "backslashreplace")
+                    problem = f"not valid UTF-8 at byte {exc.start}"
+                yield SourceLine(number, text, position, problem)
+        finally:
+            handle.close()
+            self.state = SourceState.STOPPED
+
+    async def _pace(
+        self, line: bytes, origin: tuple[datetime, float] | None
+    ) -> tuple[datetime, float] | None:
+        created = _created_at(line)
+        if created is None or self.speed is None:
+            return origin
+        if self.fast_until is not None and created < self.fast_until:
+            self._behind = 0.0
+            return None
+        if origin is None:
+            return created, self._clock()
+        due = origin[1] + (created - origin[0]).total_seconds() / self.speed
+        wait = due - self._clock()
+        if wait > 0:
+            self._behind = 0.0
+            await self._sleep(wait)
+        else:
+            self._behind = -wait
+        return origin
+
+    async def close(self) -> None:
+        self._closed = True
