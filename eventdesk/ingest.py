@@ -1,0 +1,237 @@
+"""The ingest pipeline: source lines → Posts with lanes, sentiment, urgency → SQLite.
+
+Reading and writing stay on the event loop; parsing and scoring (the CPU work) run in
+a thread, or in worker processes when `workers` > 0. Batches are written strictly in
+source order, each in one transaction with its checkpoint, so the stored posts and the
+checkpoint always agree whatever moment the process dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from eventdesk.config import EventConfig
+from eventdesk.lanes import LaneRules
+from eventdesk.parse import parse_line
+from eventdesk.sentiment import SentimentScorer
+from eventdesk.sources.base import Source, SourceLine
+from eventdesk.urgency import UrgencyDetector
+from storage import Database
+from storage.posts import BatchResult, Reject, checkpoint, write_batch
+
+log = logging.getLogger(__name__)
+
+EXCERPT = 200  # characters of a rejected line kept for the operator
+
+
+@dataclass(slots=True)
+class Processed:
+    """One batch after parsing and scoring, ready to write."""
+
+    posts: list[Any] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    ignored: int = 0
+    position: Any = None
+
+
+class Processor:
+    """Parse, sort into lanes, score sentiment and urgency. Pure CPU, no IO."""
+
+    def __init__(self, config: EventConfig) -> None:
+        self.lanes = LaneRules(config)
+        self.sentiment = SentimentScorer()
+        self.urgency = UrgencyDetector.from_config(config.urgency)
+
+    def process(self, lines: Sequence[tuple[int, str, str | None]]) -> Processed:
+        out = Processed()
+        for number, text, problem in lines:
+            if problem is not None:
+                out.rejects.append(Reject(number, problem, text[:EXCERPT]))
+                continue
+            parsed = parse_line(text)
+            if parsed.ignored is not None and not parsed.posts and not parsed.problems:
+                out.ignored += 1
+                continue
+            for reason in parsed.problems:
+                out.rejects.append(Reject(number, reason, text[:EXCERPT]))
+            for post in parsed.posts:
+                out.posts.append(
+                    replace(
+                        post,
+                        lanes=self.lanes.lanes(post),
+                        sentiment=self.sentiment.score(post.text),
+                        urgency=self.urgency.check(post.text),
+                    )
+                )
+        return out
+
+
+_worker: Processor | None = None
+
+
+def _init_worker(config: EventConfig) -> None:
+    global _worker
+    _worker = Processor(config)
+
+
+def _process_in_worker(lines: Sequence[tuple[int, str, str | None]]) -> Processed:
+    assert _worker is not None, "worker not initialised"
+    return _worker.process(lines)
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """Counts of what became of every line: posts stored or duplicate, lines ignored or
+    rejected (a page's bad post is one rejection on its line)."""
+
+    ingested: int = 0
+    duplicates: int = 0
+    ignored: int = 0
+    rejected: int = 0
+    lines: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = self.ingested / self.seconds if self.seconds else 0.0
+        return (
+            f"ingested={self.ingested} duplicates={self.duplicates} ignored={self.ignored} "
+            f"rejected={self.rejected} lines={self.lines} seconds={self.seconds:.2f} "
+            f"rate={rate:.0f}/s"
+        )
+
+
+BatchHook = Callable[[Processed, BatchResult], Awaitable[None] | None]
+
+
+class Ingest:
+    """Runs one source into the database until the source ends or `stop()` is called."""
+
+    def __init__(
+        self,
+        db: Database,
+        config: EventConfig,
+        *,
+        batch_size: int = 500,
+        flush_seconds: float = 0.25,
+        workers: int = 0,
+        on_batch: BatchHook | None = None,
+    ) -> None:
+        self.db, self.config = db, config
+        self.batch_size, self.flush_seconds = batch_size, flush_seconds
+        self.workers = workers
+        self.on_batch = on_batch
+        self.summary = IngestSummary()
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self, source: Source) -> IngestSummary:
+        started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        executor: Executor | None = None
+        if self.workers > 0:
+            executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.config,),
+            )
+            run_batch: Callable[[Any], Awaitable[Processed]] = lambda lines: loop.run_in_executor(
+                executor, _process_in_worker, lines
+            )
+        else:
+            local = await asyncio.to_thread(Processor, self.config)
+            run_batch = lambda lines: asyncio.to_thread(local.process, lines)  # noqa: E731
+        lines: asyncio.Queue[SourceLine | None] = asyncio.Queue(maxsize=self.batch_size * 4)
+        batches: asyncio.Queue[tuple[asyncio.Future[Processed], Any] | None] = asyncio.Queue(
+            maxsize=max(2, self.workers * 2)
+        )
+        resume = await checkpoint(self.db, source.key)
+        tasks = [
+            asyncio.create_task(self._read(source, resume, lines), name="ingest-read"),
+            asyncio.create_task(self._batch(lines, batches, run_batch), name="ingest-batch"),
+            asyncio.create_task(self._write(source.key, batches), name="ingest-write"),
+        ]
+        stopper = asyncio.create_task(self._stopping.wait())
+        try:
+            writer = tasks[2]
+            await asyncio.wait([writer, stopper], return_when=asyncio.FIRST_COMPLETED)
+            if not writer.done():
+                await source.close()
+                tasks[0].cancel()
+                await asyncio.wait(tasks)
+            for task in tasks:
+                if task.done() and not task.cancelled() and task.exception():
+                    raise task.exception()  # type: ignore[misc]
+        finally:
+            stopper.cancel()
+            for task in tasks:
+                task.cancel()
+            if executor is not None:
+                executor.shutdown(cancel_futures=True)
+            self.summary.seconds = time.perf_counter() - started
+        return self.summary
+
+    async def _read(self, source: Source, resume: Any, out: asyncio.Queue) -> None:
+        try:
+            async for line in source.lines(resume):
+                await out.put(line)
+        finally:
+            await out.put(None)
+
+    async def _batch(self, inbox: asyncio.Queue, out: asyncio.Queue, run_batch) -> None:
+        done = False
+        while not done:
+            first = await inbox.get()
+            if first is None:
+                break
+            pending = [first]
+            deadline = time.monotonic() + self.flush_seconds
+            while len(pending) < self.batch_size:
+                try:
+                    item = inbox.get_nowait()
+                except asyncio.QueueEmpty:
+                    wait = deadline - time.monotonic()
+                    if wait <= 0:
+                        break
+                    try:
+                        item = await asyncio.wait_for(inbox.get(), wait)
+                    except TimeoutError:
+                        break
+                if item is None:
+                    done = True
+                    break
+                pending.append(item)
+            payload = [(line.number, line.text, line.problem) for line in pending]
+            future = asyncio.ensure_future(run_batch(payload))
+            # A line that could not be read has no position: resume after the last one.
+            position = next((ln.position for ln in reversed(pending) if ln.position), None)
+            await out.put((future, position, len(pending)))
+        await out.put(None)
+
+    async def _write(self, key: str, inbox: asyncio.Queue) -> None:
+        while (item := await inbox.get()) is not None:
+            future, position, count = item
+            batch = await future
+            batch.position = position
+            result = await write_batch(
+                self.db, batch.posts, batch.rejects, source=key, position=position
+            )
+            summary = self.summary
+            summary.lines += count
+            summary.ingested += result.inserted
+            summary.duplicates += result.duplicates
+            summary.ignored += batch.ignored
+            summary.rejected += len(batch.rejects)
+            if self.on_batch is not None:
+                outcome = self.on_batch(batch, result)
+                if outcome is not None:
+                    await outcome

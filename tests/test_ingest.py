@@ -1,0 +1,156 @@
+"""The ingest pipeline end to end on real SQLite files: every line accounted for."""
+
+import gzip
+import json
+import statistics
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from eventdesk.ingest import Ingest
+from eventdesk.sources.replay import ReplaySource
+from storage import Database
+from storage.posts import PostFilter, counts, iter_posts, rejects
+from tests.conftest import GROUNDTRUTH, times, tweet_line, write_lines
+
+OURS = "1400000000000000001"  # @KingsmerePolice's user id in the demo config
+
+
+async def ingest(db_path: Path, replay: Path, config, **options):
+    db = await Database.open(db_path)
+    try:
+        summary = await Ingest(db, config, **options).run(ReplaySource(replay))
+        rows = [row async for row in iter_posts(db, PostFilter())]
+        return summary, rows, await counts(db), await rejects(db)
+    finally:
+        await db.close()
+
+
+def mixed_event(tmp_path: Path) -> Path:
+    t = times(10)
+    good = [tweet_line(f"#KP24 post {i}", at=t[i], hashtags=("KP24",)) for i in range(4)]
+    page = {
+        "data": [
+            {"id": "1861000000000000001", "text": "page post", "author_id": "5"},
+            {"id": "not-an-id", "text": "bad"},
+        ],
+        "meta": {"result_count": 2},
+    }
+    lines = [
+        good[0],
+        "",  # keep-alive
+        good[1],
+        good[0],  # re-delivered after a reconnect
+        '{"errors": [{"title": "operational-disconnect", "type": "about:blank"}]}',
+        "{truncated",
+        b"\xc3\x28 not utf-8",
+        json.dumps(page),
+        good[2],
+        "[1]",
+        good[3],
+    ]
+    return write_lines(tmp_path / "event.jsonl", lines)
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+async def test_every_line_is_stored_duplicate_ignored_or_rejected(tmp_path, db_path, config, workers):
+    summary, rows, totals, rejected = await ingest(
+        db_path, mixed_event(tmp_path), config, workers=workers, batch_size=3
+    )
+    assert (summary.ingested, summary.duplicates, summary.ignored, summary.rejected) == (5, 1, 2, 4)
+    assert summary.lines == 11
+    assert "ingested=5 duplicates=1 ignored=2 rejected=4" in summary.line()
+    assert totals["posts"] == 5
+    assert [(r["line"], r["reason"].split(":")[0]) for r in rejected] == [
+        (6, "not JSON"),
+        (7, "not valid UTF-8 at byte 0"),
+        (8, "tweet without a valid id"),
+        (10, "not a JSON object"),
+    ]
+    assert rejected[0]["excerpt"] == "{truncated\n"
+
+
+async def test_a_second_run_resumes_after_the_checkpoint(tmp_path, db_path, config) -> None:
+    replay = mixed_event(tmp_path)
+    await ingest(db_path, replay, config)
+    again, _, totals, rejected = await ingest(db_path, replay, config)
+    assert (again.lines, again.ingested, again.duplicates) == (0, 0, 0)
+    assert totals["posts"] == 5 and len(rejected) == 4
+    # The same posts from another file are recognised as duplicates by id.
+    copy = tmp_path / "copy.jsonl.gz"
+    copy.write_bytes(gzip.compress(replay.read_bytes()))
+    third, *_ = await ingest(db_path, copy, config)
+    assert (third.ingested, third.duplicates) == (0, 6)
+
+
+async def test_lanes_sentiment_and_urgency_are_stored(tmp_path, db_path, config) -> None:
+    t = times(4)
+    lines = [
+        tweet_line("Loving the #KP24 tweets, great work!", at=t[0], hashtags=("KP24",)),
+        tweet_line("@KingsmerePolice there's a man with a knife outside the shop right now",
+                   at=t[1], mentions=("KingsmerePolice",)),  # fmt: skip
+        tweet_line("@KingsmerePolice thanks", at=t[2], reply_to=(1861000000000000000, OURS)),
+        tweet_line("Our control room is busy tonight #KP24", at=t[3], hashtags=("KP24",),
+                   author=(OURS, "KingsmerePolice", "Kingsmere Police")),  # fmt: skip
+    ]
+    _, rows, totals, _ = await ingest(db_path, write_lines(tmp_path / "e.jsonl", lines), config)
+    lanes = [(r["in_hashtag"], r["in_inbox"], r["in_own"]) for r in rows]
+    assert lanes == [(1, 0, 0), (0, 1, 0), (0, 1, 0), (1, 0, 1)]
+    assert rows[0]["sentiment_compound"] > 0.5
+    assert [bool(r["urgent"]) for r in rows] == [False, True, False, False]
+    assert "knife" in rows[1]["urgent_reason"].lower()
+    assert totals["urgent"] == 1
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+async def test_pipeline_keeps_vaders_agreement_with_human_ratings(tmp_path, db_path, config, workers):
+    ratings, lines = {}, []
+    stamps = times(4200, step=2)
+    for number, line in enumerate(GROUNDTRUTH.read_text(errors="replace").splitlines()):
+        _, rating, text = line.split("\t", 2)
+        post_id = 1861000000000000000 + number
+        ratings[post_id] = float(rating)
+        lines.append(tweet_line(text, at=stamps[number], post_id=post_id))
+    summary, rows, _, _ = await ingest(
+        db_path, write_lines(tmp_path / "gt.jsonl", lines), config, workers=workers
+    )
+    assert summary.ingested == len(ratings) >= 4000
+    human = [ratings[row["id"]] for row in rows]
+    r = statistics.correlation(human, [row["sentiment_compound"] for row in rows])
+    assert r >= 0.87
+
+
+async def test_hostile_and_huge_posts_pass_through_unchanged(tmp_path, db_path, config) -> None:
+    texts = [
+        "[@click=app.quit]x[/] and a [/] b",
+        "\x1b[31mred\x1b]52;c;aGVsbG8=\x07 \x1b]8;;https://e.example\x1b\\x\x1b]8;;\x1b\\",
+        "\u202egnp.exe\u202c \r\x08\x00 after NUL",
+        ("🚓🚨 thanks officers 👏 " * 1200)[:25_000],
+    ]
+    t = times(len(texts))
+    lines = [tweet_line(text, at=t[i]) for i, text in enumerate(texts)]
+    summary, rows, _, _ = await ingest(db_path, write_lines(tmp_path / "e.jsonl", lines), config)
+    assert summary.ingested == len(texts)
+    assert [row["text"] for row in rows] == texts
+
+
+async def test_stop_ends_a_paced_replay_and_keeps_what_was_read(tmp_path, db_path, config) -> None:
+    import asyncio
+
+    start = datetime(2026, 11, 19, 9, 0, tzinfo=UTC)
+    lines = [tweet_line("x", at=t) for t in times(3, start=start, step=3600)]
+    replay = write_lines(tmp_path / "e.jsonl", lines)
+    db = await Database.open(db_path)
+    try:
+        job = Ingest(db, config, flush_seconds=0.01)
+        task = asyncio.create_task(job.run(ReplaySource(replay, speed=1.0)))
+        for _ in range(200):
+            if (await counts(db))["posts"] == 1:
+                break
+            await asyncio.sleep(0.01)
+        job.stop()
+        summary = await asyncio.wait_for(task, 5)
+        assert summary.ingested == 1  # the first post; the next is an hour away
+    finally:
+        await db.close()
