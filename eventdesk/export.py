@@ -1,0 +1,142 @@
+"""Exports of stored posts: JSON lines, CSV, and the readable threaded transcript."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from eventdesk.model import Sentiment
+from eventdesk.text import visible
+
+FIELDS = (
+    "id", "created_at", "author_id", "author_username", "author_name", "text",
+    "conversation_id", "reply_to_id", "hashtags", "mentions", "urls", "lang", "lanes",
+    "sentiment_compound", "sentiment_label", "sentiment_pos", "sentiment_neu",
+    "sentiment_neg", "urgent", "urgent_category", "urgent_reason",
+)  # fmt: skip
+
+
+def record(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored post row as the export's flat record."""
+    compound = row["sentiment_compound"]
+    lanes = [lane for lane in ("hashtag", "inbox", "own") if row[f"in_{lane}"]]
+    return {
+        "id": str(row["id"]),
+        "created_at": row["created_at"],
+        "author_id": row["author_id"],
+        "author_username": row["author_username"],
+        "author_name": row["author_name"],
+        "text": row["text"],
+        "conversation_id": _id(row["conversation_id"]),
+        "reply_to_id": _id(row["reply_to_id"]),
+        "hashtags": row["hashtags"],
+        "mentions": row["mentions"],
+        "urls": row["urls"],
+        "lang": row["lang"],
+        "lanes": lanes,
+        "sentiment_compound": compound,
+        "sentiment_label": None if compound is None else Sentiment(compound, 0, 0, 0).label,
+        "sentiment_pos": row["sentiment_pos"],
+        "sentiment_neu": row["sentiment_neu"],
+        "sentiment_neg": row["sentiment_neg"],
+        "urgent": bool(row["urgent"]),
+        "urgent_category": row["urgent_category"],
+        "urgent_reason": row["urgent_reason"],
+    }
+
+
+def _id(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+async def write_jsonl(rows: AsyncIterator[dict[str, Any]], out: IO[str]) -> int:
+    count = 0
+    async for row in rows:
+        out.write(json.dumps(record(row), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        # A spreadsheet would run the cell as a formula (CSV injection).
+        return "'" + value
+    return value
+
+
+async def write_csv(rows: AsyncIterator[dict[str, Any]], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=FIELDS)
+    writer.writeheader()
+    count = 0
+    async for row in rows:
+        writer.writerow({key: _cell(value) for key, value in record(row).items()})
+        count += 1
+    return count
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
+
+
+def md_text(text: str) -> str:
+    """Strangers' text for Markdown: shown literally, never as links, HTML or headings."""
+    return _MD_SPECIAL.sub(r"\\\1", visible(text))
+
+
+def _thread_order(posts: list[dict[str, Any]]) -> Iterable[tuple[int, dict[str, Any]]]:
+    """Posts of one conversation, depth-first by time, with their reply depth."""
+    by_id = {p["id"]: p for p in posts}
+    children: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    for post in posts:
+        parent = post["reply_to_id"]
+        children[parent if parent in by_id and parent != post["id"] else None].append(post)
+    stack = [(0, p) for p in reversed(children[None])]
+    while stack:
+        depth, post = stack.pop()
+        yield depth, post
+        stack.extend((depth + 1, c) for c in reversed(children.get(post["id"], [])))
+
+
+async def write_markdown(
+    rows: AsyncIterator[dict[str, Any]], out: IO[str], *, title: str, zone: ZoneInfo
+) -> int:
+    """The transcript a team publishes after a hashtag chat: one section per thread,
+    replies indented under what they answer, times in the event's zone."""
+    conversations: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    count = 0
+    async for row in rows:
+        conversations[row["conversation_id"] or row["id"]].append(row)
+        count += 1
+
+    def local(row: dict[str, Any]) -> datetime:
+        return datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")).astimezone(zone)
+
+    out.write(f"# {md_text(title)}\n\n")
+    if not count:
+        out.write("_No posts in this selection._\n")
+        return 0
+    first = min(local(p) for posts in conversations.values() for p in posts)
+    last = max(local(p) for posts in conversations.values() for p in posts)
+    out.write(
+        f"_{first:%A %d %B %Y, %H:%M} to {last:%H:%M} ({zone.key}) · {count} posts "
+        f"in {len(conversations)} threads_\n"
+    )
+    for posts in sorted(conversations.values(), key=lambda ps: (ps[0]["created_at"], ps[0]["id"])):
+        for depth, post in _thread_order(posts):
+            who = f"@{md_text(post['author_username'] or post['author_id'] or 'unknown')}"
+            body = md_text(post["text"]).replace("\n", "  \n" + "  " * (depth + 1))
+            if depth == 0:
+                out.write(f"\n## {local(post):%H:%M} · {who}\n\n{body}\n\n")
+            else:
+                out.write(f"{'  ' * (depth - 1)}- **{local(post):%H:%M} {who}**: {body}\n")
+    return count
