@@ -1,0 +1,5 @@
+"""`python -m eventdesk` is the `eventdesk` command."""
+
+from eventdesk.cli import main
+
+main()

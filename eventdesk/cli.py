@@ -1,0 +1,207 @@
+"""The `eventdesk` command. A user's mistake gets one plain line and exit code 2."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+import click
+
+from eventdesk import export as exporting
+from eventdesk.config import EventConfig, load_config
+from eventdesk.errors import UserError
+from eventdesk.paths import bundled, data_dir
+from eventdesk.text import visible
+from storage import Database, StorageError
+from storage.posts import PostFilter, iter_posts, rejects, utc_text
+
+log = logging.getLogger("eventdesk")
+
+
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coro)
+
+
+def _config(path: Path | None) -> EventConfig:
+    return load_config(path if path is not None else bundled("demo_event.toml"))
+
+
+def _moment(value: str | None, zone: ZoneInfo, name: str) -> str | None:
+    """A --since/--until value (ISO date or date-time; naive means the event's zone)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--{name}: expected a date or time like 2026-11-19T13:00, not {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return utc_text(moment.astimezone(UTC))
+
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), default=None,
+    help="The event's TOML config (default: the bundled demo event).",
+)  # fmt: skip
+db_option = click.option(
+    "--db", "db_path", type=click.Path(path_type=Path), required=True, help="The event database."
+)
+
+
+@click.group(invoke_without_command=True)
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """eventdesk: the social-media desk for an event day. With no command, the demo."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(demo)
+
+
+@cli.command()
+@click.option("--posts", default=30_000, show_default=True, help="Size of the generated event.")
+@click.option("--seed", default=24, show_default=True, help="Seed of the generated event.")
+@click.option("--fresh", is_flag=True, help="Start again with a new database.")
+def demo(posts: int, seed: int, fresh: bool) -> None:
+    """Run the desk on the bundled demo event (a generated 24-hour Twitterthon)."""
+    from eventdesk.demo import write_replay
+
+    config = _config(None)
+    folder = data_dir() / "demo"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o770)
+    replay = folder / f"kp24-seed{seed}-{posts}.jsonl.gz"
+    db_path = folder / "kp24.db"
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if not replay.exists():
+        click.echo(f"Generating the demo event ({posts} posts) into {replay} ...")
+        write_replay(replay, config, seed=seed, posts=posts)
+    summary = _run(_ingest(db_path, replay, None, config, workers=0))
+    click.echo(summary.line())
+    click.echo(
+        f"The demo event is in {db_path}. The dashboard is not built yet; meanwhile try\n"
+        f"  eventdesk export --db {db_path} --format md --hashtag polchat"
+    )
+
+
+async def _ingest(
+    db_path: Path, replay: Path, speed: float | None, config: EventConfig, workers: int
+):
+    from eventdesk.ingest import Ingest
+    from eventdesk.sources.replay import ReplaySource
+
+    source = ReplaySource(replay, speed=speed)
+    db = await Database.open(db_path)
+    try:
+        return await Ingest(db, config, workers=workers).run(source)
+    finally:
+        await db.close()
+
+
+@cli.command()
+@db_option
+@click.option("--replay", type=click.Path(path_type=Path), required=True, help="JSON lines (.gz too).")
+@click.option("--speed", default="max", show_default=True, help="'max', or N times real time.")
+@click.option("--workers", type=click.IntRange(0, 64), default=None,
+              help="Scoring processes (default: one per core; 0 scores in a thread).")  # fmt: skip
+@config_option
+def ingest(db_path: Path, replay: Path, speed: str, workers: int | None, config_path: Path | None) -> None:
+    """Ingest a recorded event headless; resumes where a previous run stopped."""
+    import os
+
+    from eventdesk.sources.replay import parse_speed
+
+    pace = parse_speed(speed)
+    config = _config(config_path)
+    if workers is None:
+        workers = os.cpu_count() or 1
+    summary = _run(_ingest(db_path, replay, pace, config, workers))
+    click.echo(summary.line())
+
+
+@cli.command(name="export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "md"]), default="jsonl",
+              show_default=True)  # fmt: skip
+@click.option("--since", help="From this time (ISO; naive means the event's time zone).")
+@click.option("--until", help="Up to (not including) this time.")
+@click.option("--hashtag", help="Only posts carrying this hashtag.")
+@config_option
+def export_cmd(
+    db_path: Path, fmt: str, since: str | None, until: str | None, hashtag: str | None,
+    config_path: Path | None,
+) -> None:  # fmt: skip
+    """Export stored posts: jsonl, csv, or md (the threaded transcript)."""
+    config = _config(config_path)
+    zone = config.event.zone
+    where = PostFilter(_moment(since, zone, "since"), _moment(until, zone, "until"), hashtag)
+
+    async def go() -> None:
+        db = await Database.open(db_path, create=False)
+        try:
+            rows = iter_posts(db, where)
+            out = sys.stdout
+            if fmt == "jsonl":
+                await exporting.write_jsonl(rows, out)
+            elif fmt == "csv":
+                await exporting.write_csv(rows, out)
+            else:
+                title = f"#{hashtag.lstrip('#')}" if hashtag else config.event.name
+                await exporting.write_markdown(rows, out, title=f"Transcript: {title}", zone=zone)
+        finally:
+            await db.close()
+
+    _run(go())
+
+
+@cli.command(name="rejects")
+@db_option
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most N.")
+def rejects_cmd(db_path: Path, limit: int | None) -> None:
+    """List replay lines that could not be stored, with line number and reason."""
+
+    async def go() -> list[dict[str, Any]]:
+        db = await Database.open(db_path, create=False)
+        try:
+            return await rejects(db, limit)
+        finally:
+            await db.close()
+
+    rows = _run(go())
+    for row in rows:
+        excerpt = visible(row["excerpt"], newlines=False)[:120]
+        click.echo(f"line {row['line']}: {visible(row['reason'], newlines=False)} | {excerpt}")
+    click.echo(f"{len(rows)} rejected line(s)", err=True)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"eventdesk: {visible(message, newlines=False)}", err=True)
+    sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: usage mistakes and user errors are one line, exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="eventdesk", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        _fail("aborted")
+    except click.ClickException as exc:
+        _fail(exc.format_message().replace("\n", " "))
+    except (UserError, StorageError) as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
