@@ -57,6 +57,7 @@ class Database:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        self.commits = 0  # commits through this connection; data_version misses these
 
     @classmethod
     async def open(cls, path: Path | str, *, create: bool = True) -> Database:
@@ -129,6 +130,7 @@ class Database:
                 raise
             else:
                 await self._conn.execute("COMMIT")
+                self.commits += 1
 
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self._conn.execute(sql, tuple(params)) as cursor:
