@@ -135,6 +135,7 @@ async def write_batch(
                     for tag in dict.fromkeys(post.hashtags)
                 ),
             )
+            await _link_answers(tx, fresh)
             await tx.execute(
                 "INSERT INTO changes (kind, first_id, last_id, count, at) VALUES (?, ?, ?, ?, ?)",
                 ("posts", min(p.id for p in fresh), max(p.id for p in fresh), len(fresh), now),
@@ -153,6 +154,22 @@ async def write_batch(
                 (source, json.dumps(position), now),
             )
     return BatchResult(inserted=len(fresh), duplicates=len(posts) - len(fresh))
+
+
+async def _link_answers(tx: Any, fresh: Sequence[Post]) -> None:
+    """Mark inbox posts we replied to, whichever of the two arrived first."""
+    ours = [(p.id, p.reply_to_id) for p in fresh if Lane.OWN in p.lanes and p.reply_to_id]
+    if ours:
+        await tx.executemany(
+            "UPDATE posts SET answered_by = ? WHERE id = ? AND answered_by IS NULL", ours
+        )
+    inbox = [(p.id,) for p in fresh if Lane.INBOX in p.lanes]
+    if inbox:
+        await tx.executemany(
+            "UPDATE posts SET answered_by = (SELECT min(r.id) FROM posts r "
+            "WHERE r.reply_to_id = posts.id AND r.in_own) WHERE id = ?",
+            inbox,
+        )
 
 
 async def checkpoint(db: Database, source: str) -> Any:

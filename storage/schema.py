@@ -75,6 +75,22 @@ MIGRATIONS: tuple[str, ...] = (
         at      TEXT NOT NULL
     );
     """,
+    # 2: which inbox posts we answered (for "unanswered first"), and operators' actions.
+    """
+    ALTER TABLE posts ADD COLUMN answered_by INTEGER;   -- id of our first reply
+    CREATE INDEX posts_inbox_waiting ON posts (id) WHERE in_inbox AND answered_by IS NULL;
+    CREATE INDEX posts_lane_own_replies ON posts (reply_to_id) WHERE in_own;
+
+    CREATE TABLE actions (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        kind     TEXT NOT NULL,                 -- 'ack', later 'flag', 'reply', ...
+        post_id  INTEGER,
+        detail   TEXT NOT NULL DEFAULT '{}'     -- JSON
+    );
+    CREATE INDEX actions_post ON actions (post_id, kind);
+    """,
 )
 
 LATEST = len(MIGRATIONS)

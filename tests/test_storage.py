@@ -185,3 +185,19 @@ async def test_urgency_and_lanes_are_stored(db_path: Path) -> None:
         assert row["urgent_category"] == "Life at risk"
     finally:
         await db.close()
+
+
+async def test_an_inbox_post_is_answered_whichever_arrives_first(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        inbox = frozenset({Lane.INBOX})
+        own = frozenset({Lane.OWN})
+        await write_batch(db, [post(10, lanes=inbox)], source="t")
+        await write_batch(db, [post(11, reply_to_id=10, lanes=own)], source="t")
+        # Our reply first, then (delivered late) the post it answers.
+        await write_batch(db, [post(21, reply_to_id=20, lanes=own)], source="t")
+        await write_batch(db, [post(20, lanes=inbox), post(30, lanes=inbox)], source="t")
+        rows = await db.fetchall("SELECT id, answered_by FROM posts WHERE in_inbox ORDER BY id")
+        assert [tuple(r) for r in rows] == [(10, 11), (20, 21), (30, None)]
+    finally:
+        await db.close()
