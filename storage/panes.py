@@ -1,0 +1,193 @@
+"""Queries behind the dashboard's panes: windows of a lane, counts, positions, detail.
+
+A pane never holds a whole event: it asks for the rows it shows, by offset, and for its
+total. Posts are ordered newest first, except the inbox, which can put unanswered
+posts first, oldest waiting at the top.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from storage.db import Database
+
+LANES = ("hashtag", "inbox", "own")
+SENTIMENTS = ("positive", "neutral", "negative")
+
+ROW_COLUMNS = (
+    "id, created_at, author_username, author_name, text, sentiment_compound, urgent, "
+    "in_hashtag, in_inbox, in_own, answered_by, reply_to_id, conversation_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaneQuery:
+    """What one pane shows: a lane and its filters."""
+
+    lane: str = "hashtag"
+    sentiment: str | None = None  # 'positive' | 'neutral' | 'negative'
+    urgent_only: bool = False
+    account: str | None = None  # our handle: posts by it or to it
+    search: str | None = None  # words that must all appear in the text
+    waiting_first: bool = False  # inbox: unanswered first, oldest waiting first
+
+    def __post_init__(self) -> None:
+        if self.lane not in LANES:
+            raise ValueError(f"unknown lane {self.lane!r}")
+        if self.sentiment is not None and self.sentiment not in SENTIMENTS:
+            raise ValueError(f"unknown sentiment {self.sentiment!r}")
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, params = [f"in_{self.lane}"], []
+        if self.sentiment == "positive":
+            clauses.append("sentiment_compound >= 0.05")
+        elif self.sentiment == "negative":
+            clauses.append("sentiment_compound <= -0.05")
+        elif self.sentiment == "neutral":
+            clauses.append("sentiment_compound > -0.05 AND sentiment_compound < 0.05")
+        if self.urgent_only:
+            clauses.append("urgent")
+        if self.account:
+            clauses.append("(lower(author_username) = ? OR mentions LIKE ? ESCAPE '\\')")
+            handle = self.account.lstrip("@").lower()
+            params += [handle, f'%"{_like(handle)}"%']
+        for word in (self.search or "").split():
+            clauses.append("text LIKE ? ESCAPE '\\'")
+            params.append(f"%{_like(word)}%")
+        return " AND ".join(clauses), params
+
+    def order(self) -> str:
+        if self.lane == "inbox" and self.waiting_first:
+            return "(answered_by IS NOT NULL), CASE WHEN answered_by IS NULL THEN id ELSE -id END"
+        return "id DESC"
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def decode(row: Any) -> dict[str, Any]:
+    return dict(row)
+
+
+async def count(db: Database, query: PaneQuery) -> int:
+    where, params = query.where()
+    return int(await db.scalar(f"SELECT count(*) FROM posts WHERE {where}", params))
+
+
+async def window(db: Database, query: PaneQuery, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Rows `offset` .. `offset + limit` of the pane, in its order."""
+    where, params = query.where()
+    rows = await db.fetchall(
+        f"SELECT {ROW_COLUMNS} FROM posts WHERE {where} ORDER BY {query.order()} LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
+    return [decode(row) for row in rows]
+
+
+async def position(db: Database, query: PaneQuery, post: dict[str, Any]) -> int:
+    """How many rows of the pane come before `post` (its index in the pane)."""
+    where, params = query.where()
+    if query.lane == "inbox" and query.waiting_first:
+        if post["answered_by"] is None:
+            before = "answered_by IS NULL AND id < ?"
+        else:
+            before = "(answered_by IS NULL OR id > ?)"
+    else:
+        before = "id > ?"
+    sql = f"SELECT count(*) FROM posts WHERE {where} AND {before}"
+    return int(await db.scalar(sql, (*params, post["id"])))
+
+
+async def post(db: Database, post_id: int) -> dict[str, Any] | None:
+    """Everything stored about one post."""
+    rows = await db.fetchall("SELECT * FROM posts WHERE id = ?", (post_id,))
+    if not rows:
+        return None
+    item = dict(rows[0])
+    for key in ("hashtags", "mentions", "urls", "metrics"):
+        item[key] = json.loads(item[key])
+    return item
+
+
+async def conversation(
+    db: Database, item: dict[str, Any], limit: int = 200
+) -> list[dict[str, Any]]:
+    """The post's thread: its root, the post it answers, siblings and replies, by time."""
+    root = item["conversation_id"] or item["id"]
+    rows = await db.fetchall(
+        f"SELECT {ROW_COLUMNS} FROM posts WHERE conversation_id = ? OR id = ? OR id = ? "
+        "ORDER BY id LIMIT ?",
+        (root, root, item["reply_to_id"] or -1, limit),
+    )
+    return [decode(row) for row in rows]
+
+
+async def actions_on(db: Database, post_id: int) -> list[dict[str, Any]]:
+    rows = await db.fetchall(
+        "SELECT at, operator, kind, detail FROM actions WHERE post_id = ? ORDER BY id", (post_id,)
+    )
+    return [{**dict(row), "detail": json.loads(row["detail"])} for row in rows]
+
+
+async def latest_time(db: Database) -> str | None:
+    """The newest post's created_at: the event clock of a replay."""
+    return await db.scalar("SELECT max(created_at) FROM posts")
+
+
+async def rates(db: Database, since: str) -> dict[str, int]:
+    """Posts per lane created at or after `since`."""
+    row = (
+        await db.fetchall(
+            "SELECT coalesce(sum(in_hashtag), 0) AS hashtag, coalesce(sum(in_inbox), 0) AS inbox, "
+            "coalesce(sum(in_own), 0) AS own FROM posts WHERE created_at >= ?",
+            (since,),
+        )
+    )[0]
+    return dict(row)
+
+
+async def sentiment_series(
+    db: Database, since: str, bucket_minutes: int
+) -> list[tuple[str, float, int]]:
+    """Mean compound score of hashtag posts per time bucket since `since`."""
+    rows = await db.fetchall(
+        "SELECT CAST((julianday(created_at) - julianday(?)) * 1440 / ? AS INTEGER) AS bucket, "
+        "avg(sentiment_compound) AS mean, count(*) AS n FROM posts "
+        "WHERE created_at >= ? AND in_hashtag GROUP BY bucket ORDER BY bucket",
+        (since, bucket_minutes, since),
+    )
+    return [(row["bucket"], row["mean"], row["n"]) for row in rows]
+
+
+async def unacknowledged_urgent(db: Database, limit: int = 20) -> list[dict[str, Any]]:
+    """Urgent posts nobody has acknowledged yet, oldest first."""
+    rows = await db.fetchall(
+        f"SELECT {ROW_COLUMNS}, urgent_category, urgent_reason FROM posts p WHERE urgent AND NOT "
+        "EXISTS (SELECT 1 FROM actions a WHERE a.post_id = p.id AND a.kind = 'ack') "
+        "ORDER BY id LIMIT ?",
+        (limit,),
+    )
+    return [decode(row) for row in rows]
+
+
+async def acknowledge(db: Database, post_id: int, operator: str, at: str) -> bool:
+    """Record that `operator` saw the urgent post. False if someone already had."""
+    async with db.transaction() as tx:
+        done = await tx.fetchall(
+            "SELECT 1 FROM actions WHERE post_id = ? AND kind = 'ack'", (post_id,)
+        )
+        if done:
+            return False
+        await tx.execute(
+            "INSERT INTO actions (at, operator, kind, post_id) VALUES (?, ?, 'ack', ?)",
+            (at, operator, post_id),
+        )
+        await tx.execute(
+            "INSERT INTO changes (kind, first_id, last_id, count, at) "
+            "VALUES ('actions', ?, ?, 1, ?)",
+            (post_id, post_id, at),
+        )
+    return True
