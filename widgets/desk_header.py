@@ -1,0 +1,62 @@
+"""DeskHeader: the event, its clock, the pace of each pane, the mood, the source, the operator."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Sparkline, Static
+
+from eventdesk.text import visible
+
+
+class DeskHeader(Horizontal):
+    """One line at the top of the desk. Every value is set from outside by `show()`."""
+
+    DEFAULT_CSS = """
+    DeskHeader {
+        height: 1;
+        background: $panel;
+        color: $text;
+        & > #header-event { width: auto; text-style: bold; padding: 0 1; }
+        & > #header-clock { width: auto; padding: 0 1; color: $text-muted; }
+        & > #header-rates { width: auto; padding: 0 1; }
+        & > Sparkline { width: 16; margin: 0 1; }
+        & > #header-source { width: 1fr; padding: 0 1; text-align: right; }
+        & > #header-operator { width: auto; padding: 0 1; color: $accent; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header-event", markup=False)
+        yield Static(id="header-clock", markup=False)
+        yield Static(id="header-rates", markup=False)
+        yield Sparkline([], id="header-mood")
+        yield Static(id="header-source", markup=False)
+        yield Static(id="header-operator", markup=False)
+
+    def show(
+        self,
+        *,
+        event: str | None = None,
+        clock: str | None = None,
+        rates: dict[str, float] | None = None,
+        mood: list[float] | None = None,
+        source: str | None = None,
+        operator: str | None = None,
+    ) -> None:
+        """Update the parts given; leave the others as they are."""
+        if event is not None:
+            self.query_one("#header-event", Static).update(Content(visible(event, newlines=False)))
+        if clock is not None:
+            self.query_one("#header-clock", Static).update(Content(clock))
+        if rates is not None:
+            text = " ".join(f"{name} {rate:.0f}/min" for name, rate in rates.items())
+            self.query_one("#header-rates", Static).update(Content(text))
+        if mood is not None:
+            self.query_one(Sparkline).data = mood
+        if source is not None:
+            self.query_one("#header-source", Static).update(Content(source))
+        if operator is not None:
+            name = visible(operator, newlines=False)
+            self.query_one("#header-operator", Static).update(Content(f"👤 {name}"))

@@ -1,0 +1,50 @@
+"""DeskPane: a titled pane holding one PostList, with its count, filters and new-post badge."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from widgets.post_list import PostList
+
+
+class DeskPane(Vertical):
+    """Title line (name, total, filters, "N new") above the pane's PostList."""
+
+    DEFAULT_CSS = """
+    DeskPane {
+        width: 1fr;
+        border: round $primary-darken-2;
+        &:focus-within { border: round $accent; }
+        & > .desk-pane--title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+        & > .desk-pane--title.-waiting { background: $warning 40%; }
+    }
+    """
+
+    def __init__(self, title: str, post_list: PostList, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.post_list = post_list
+        self.filters = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.title_text), classes="desk-pane--title", markup=False)
+        yield self.post_list
+
+    def show_title(self, position: str = "") -> None:
+        """Redraw the title from the list's state; `position` like '2/3' when tabbed."""
+        post_list = self.post_list
+        parts = [self.title_text, f"{post_list.total:,}"]
+        if self.filters:
+            parts.append(self.filters)
+        if post_list.paused:
+            parts.append("⏸ paused")
+        if post_list.waiting:
+            parts.append(f"▲ {post_list.waiting} new (g)")
+        if position:
+            parts.insert(0, f"[{position}]")
+        title = self.query_one(".desk-pane--title", Static)
+        title.update(Content(" · ".join(parts)))
+        title.set_class(post_list.waiting > 0, "-waiting")

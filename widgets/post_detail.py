@@ -1,0 +1,90 @@
+"""PostDetail: everything about the selected post, its thread and what was done about it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from eventdesk.model import Sentiment
+from eventdesk.text import visible
+from widgets.post_list import sentiment_glyph
+
+
+def _when(created_at: str, zone: ZoneInfo) -> str:
+    moment = datetime.fromisoformat(created_at.replace("Z", "+00:00")).astimezone(zone)
+    return f"{moment:%a %d %b %H:%M:%S}"
+
+
+def render_detail(
+    post: dict[str, Any],
+    thread: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+    zone: ZoneInfo,
+) -> Content:
+    """The detail as Content. Every stranger's string goes through `visible` and is
+    assembled as plain text: nothing here is ever parsed as markup."""
+    name = visible(post["author_name"] or "", newlines=False)
+    user = visible(post["author_username"] or "?", newlines=False)
+    compound = post["sentiment_compound"]
+    glyph, _ = sentiment_glyph(compound)
+    label = Sentiment(compound, 0, 0, 0).label if compound is not None else "not scored"
+    metrics = " · ".join(
+        f"{key.removesuffix('_count')} {value}" for key, value in post["metrics"].items()
+    )
+    lanes = ", ".join(lane for lane in ("hashtag", "inbox", "own") if post[f"in_{lane}"])
+    parts: list[str | tuple[str, str]] = [
+        (f"{name} ", "bold"),
+        (f"@{user}", "italic"),
+        f"  {_when(post['created_at'], zone)}  ·  id {post['id']}\n\n",
+        visible(post["text"]),
+        "\n\n",
+    ]
+    if post["urgent"]:
+        reason = visible(post["urgent_reason"] or "", newlines=False)
+        parts += [(f"⚠ URGENT: {post['urgent_category']}: {reason}\n", "bold reverse")]
+    parts += [
+        f"{glyph} sentiment {label} {compound if compound is not None else ''}",
+        f" (pos {post['sentiment_pos']} neu {post['sentiment_neu']} neg {post['sentiment_neg']})\n",
+        f"lanes: {lanes or 'none'}   {metrics}\n",
+    ]
+    if post.get("answered_by"):
+        parts.append(("✓ answered\n", "bold"))
+    if len(thread) > 1:
+        parts += [("\nConversation\n", "bold underline")]
+        for item in thread:
+            mark = "▶ " if item["id"] == post["id"] else "  "
+            ours = " (us)" if item["in_own"] else ""
+            who = visible(item["author_username"] or "?", newlines=False)
+            text = visible(item["text"][:200], newlines=False)
+            parts.append(f"{mark}{_when(item['created_at'], zone)[-8:-3]} @{who}{ours}: {text}\n")
+    if actions:
+        parts += [("\nHistory\n", "bold underline")]
+        for act in actions:
+            who = visible(act["operator"], newlines=False)
+            parts.append(f"  {_when(act['at'], zone)} {who}: {act['kind']}\n")
+    return Content.assemble(*parts)
+
+
+class PostDetail(VerticalScroll):
+    """The selected post in full, wrapped; scrolls when the thread is long."""
+
+    DEFAULT_CSS = """
+    PostDetail {
+        background: $surface;
+        border-top: solid $primary;
+        padding: 0 1;
+        & > Static { width: 1fr; }
+    }
+    """
+
+    def compose(self):
+        yield Static(Content("Select a post and press Enter."), id="detail-body", markup=False)
+
+    def show(self, content: Content) -> None:
+        self.query_one("#detail-body", Static).update(content)
+        self.scroll_home(animate=False)

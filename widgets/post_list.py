@@ -1,0 +1,289 @@
+"""PostList: one pane's posts, one line each, fed from storage a window at a time.
+
+A line-API ScrollView (as Toolong shows huge logs): it knows the pane's total and keeps
+only the rows near the view. New posts arrive without moving the operator's cursor or
+view; while the operator is scrolled away or has paused, a count of new posts waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+from zoneinfo import ZoneInfo
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from eventdesk.text import visible
+
+Row = dict[str, Any]
+PAGE = 120  # rows fetched per query
+
+
+class PaneData(Protocol):
+    """Where a PostList gets its rows (the app backs it with SQLite)."""
+
+    async def count(self) -> int: ...
+    async def window(self, offset: int, limit: int) -> list[Row]: ...
+    async def position(self, row: Row) -> int: ...
+
+
+def sentiment_glyph(compound: float | None) -> tuple[str, str]:
+    """A glyph that reads without colour, and the component class that colours it."""
+    if compound is None:
+        return "·", "post-list--neutral"
+    if compound >= 0.05:
+        return "▲", "post-list--positive"
+    if compound <= -0.05:
+        return "▼", "post-list--negative"
+    return "●", "post-list--neutral"
+
+
+class PostList(ScrollView, can_focus=True):
+    """The posts of one lane, newest first (or the inbox's waiting order)."""
+
+    DEFAULT_CSS = """
+    PostList {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        & > .post-list--cursor { background: $accent 40%; }
+        &:focus > .post-list--cursor { background: $accent; color: $text; }
+        & > .post-list--time { color: $text-muted; }
+        & > .post-list--author { color: $secondary; text-style: bold; }
+        & > .post-list--positive { color: $success; }
+        & > .post-list--negative { color: $error; }
+        & > .post-list--neutral { color: $text-muted; }
+        & > .post-list--urgent { background: $error; color: $text; text-style: bold; }
+        & > .post-list--answered { color: $success; }
+        & > .post-list--loading { color: $text-disabled; }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "post-list--cursor", "post-list--time", "post-list--author", "post-list--positive",
+        "post-list--negative", "post-list--neutral", "post-list--urgent",
+        "post-list--answered", "post-list--loading",
+    }  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor(1)", "Down", show=False),
+        Binding("k,up", "cursor(-1)", "Up", show=False),
+        Binding("pagedown", "cursor(10)", "Page down", show=False),
+        Binding("pageup", "cursor(-10)", "Page up", show=False),
+        Binding("g,home", "first", "Newest", show=False),
+        Binding("G,end", "last", "Oldest", show=False),
+        Binding("enter", "select", "Detail"),
+    ]
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+    paused: reactive[bool] = reactive(False)
+
+    class Highlighted(Message):
+        """The cursor is on a new post."""
+
+        def __init__(self, post_list: PostList, row: Row | None) -> None:
+            super().__init__()
+            self.post_list, self.row = post_list, row
+
+    class Selected(Message):
+        """Enter on a post: open its detail."""
+
+        def __init__(self, post_list: PostList, row: Row) -> None:
+            super().__init__()
+            self.post_list, self.row = post_list, row
+
+    class Waiting(Message):
+        """The number of new posts waiting above the view changed."""
+
+        def __init__(self, post_list: PostList, count: int) -> None:
+            super().__init__()
+            self.post_list, self.count = post_list, count
+
+    def __init__(
+        self,
+        data: PaneData,
+        *,
+        zone: ZoneInfo,
+        marks: Callable[[Row], str] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self.data = data
+        self.zone = zone
+        self.marks = marks or (lambda row: "")
+        self.total = 0
+        self.waiting = 0
+        self._rows: dict[int, Row] = {}
+        self._cursor_row: Row | None = None
+        self._fetching: set[int] = set()
+
+    # -- data ---------------------------------------------------------------------
+
+    def replace_data(self, data: PaneData) -> None:
+        """Show other rows (a new filter or search): start again at the top."""
+        self.data = data
+        self._rows.clear()
+        self._cursor_row = None
+        self.total = 0
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+        self.set_waiting(0)
+        self.reload()
+
+    @property
+    def following(self) -> bool:
+        """At the top and not paused: the cursor rides on the newest post."""
+        return self.cursor == 0 and self.scroll_offset.y == 0 and not self.paused
+
+    @work(group="post-list-reload", exclusive=True, exit_on_error=False)
+    async def reload(self) -> None:
+        """Fetch the total and the rows around the view again.
+
+        Following, the cursor stays on the newest post. Otherwise the cursor stays on its
+        post and the view on its posts, however many arrive above; they are counted as
+        waiting until the operator goes back to the top.
+        """
+        following, anchor, old_total = self.following, self._cursor_row, self.total
+        total = await self.data.count()
+        if following or anchor is None:
+            new_index, top = 0, 0
+        else:
+            new_index = await self.data.position(anchor)
+            top = max(0, int(self.scroll_offset.y) + new_index - self.cursor)
+        start = max(0, top - PAGE // 4)
+        rows = await self.data.window(start, PAGE)
+        self.total = total
+        self._rows = {start + i: row for i, row in enumerate(rows)}
+        self.virtual_size = Size(self.size.width, total)
+        self.set_reactive(PostList.cursor, min(new_index, max(total - 1, 0)))
+        if top != int(self.scroll_offset.y):
+            self.scroll_to(y=top, animate=False, immediate=True)
+        if following:
+            self.set_waiting(0)
+        else:
+            self.set_waiting(self.waiting + max(0, total - old_total))
+        row = self._rows.get(self.cursor)
+        changed = (row or {}).get("id") != (self._cursor_row or {}).get("id")
+        self._cursor_row = row
+        if changed:
+            self.post_message(self.Highlighted(self, row))
+        self.refresh()
+
+    def set_waiting(self, count: int) -> None:
+        if count != self.waiting:
+            self.waiting = count
+            self.post_message(self.Waiting(self, count))
+
+    @work(group="post-list-fetch", exit_on_error=False)
+    async def _fetch(self, start: int) -> None:
+        try:
+            rows = await self.data.window(start, PAGE)
+        finally:
+            self._fetching.discard(start)
+        for i, row in enumerate(rows):
+            self._rows[start + i] = row
+        if len(self._rows) > PAGE * 8:  # keep memory flat: drop rows far from the view
+            here = int(self.scroll_offset.y)
+            for index in [i for i in self._rows if abs(i - here) > PAGE * 3]:
+                del self._rows[index]
+        self.refresh()
+
+    def _need(self, index: int) -> None:
+        start = max(0, index - PAGE // 4)
+        if start not in self._fetching:
+            self._fetching.add(start)
+            self._fetch(start)
+
+    # -- cursor ---------------------------------------------------------------------
+
+    def current(self) -> Row | None:
+        return self._rows.get(self.cursor)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old - int(self.scroll_offset.y))
+        self.refresh_line(new - int(self.scroll_offset.y))
+        self.scroll_to_region_for(new)
+        self._cursor_row = self._rows.get(new)
+        if self._cursor_row is None:
+            self._need(new)
+        self.post_message(self.Highlighted(self, self._cursor_row))
+
+    def scroll_to_region_for(self, index: int) -> None:
+        top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+        if index < top:
+            self.scroll_to(y=index, animate=False)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False)
+        if index == 0:
+            self.set_waiting(0)
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, max(self.total - 1, 0)))
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_first(self) -> None:
+        """To the newest post; following again unless paused."""
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.set_waiting(0)
+        self.reload()
+
+    def action_last(self) -> None:
+        self.cursor = max(self.total - 1, 0)
+
+    def action_select(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def watch_paused(self, paused: bool) -> None:
+        if not paused and self.following:
+            self.set_waiting(0)
+            self.reload()
+
+    # -- rendering ------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= self.total:
+            return Strip.blank(width, base)
+        row = self._rows.get(index)
+        if row is None:
+            self._need(index)
+            style = self.get_component_rich_style("post-list--loading")
+            return Strip([Segment(" …", base + style)]).crop_extend(0, width, base)
+        cursor = index == self.cursor
+        line = self._render_row(row, base)
+        if cursor:
+            line = line.apply_style(self.get_component_rich_style("post-list--cursor"))
+        return line.crop_extend(int(self.scroll_offset.x), int(self.scroll_offset.x) + width, base)
+
+    def _render_row(self, row: Row, base: Style) -> Strip:
+        style = self.get_component_rich_style
+        moment = datetime.fromisoformat(row["created_at"].replace("Z", "+00:00"))
+        glyph, glyph_class = sentiment_glyph(row["sentiment_compound"])
+        urgent = "!" if row["urgent"] else " "
+        answered = "✓" if row.get("answered_by") else " "
+        author = visible(row["author_username"] or "?", newlines=False)
+        text = visible(row["text"][:400], newlines=False)  # a row never needs more
+        segments = [
+            Segment(f"{moment.astimezone(self.zone):%H:%M} ", base + style("post-list--time")),
+            Segment(glyph, base + style(glyph_class)),
+            Segment(urgent, base + style("post-list--urgent") if row["urgent"] else base),
+            Segment(answered, base + style("post-list--answered")),
+            Segment(self.marks(row) or " ", base),
+            Segment(f"@{author} ", base + style("post-list--author")),
+            Segment(text, base),
+        ]
+        return Strip(segments)

@@ -1,0 +1,52 @@
+"""UrgentBanner: the alarm for posts that may mean a risk to life, until acknowledged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+from textual.widgets import Static
+
+from eventdesk.text import visible
+
+
+class UrgentBanner(Static):
+    """Shows the oldest unacknowledged urgent post and how many more wait.
+
+    Hidden when nothing is waiting. The text is a stranger's, so it is built as
+    Content, never parsed as markup.
+    """
+
+    DEFAULT_CSS = """
+    UrgentBanner {
+        height: auto;
+        max-height: 3;
+        display: none;
+        background: $error;
+        color: $text;
+        text-style: bold;
+        padding: 0 1;
+        &.-active { display: block; }
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", markup=False, **kwargs)
+        self.current: dict[str, Any] | None = None
+
+    def show_alarms(self, alarms: list[dict[str, Any]], when: str) -> None:
+        """`alarms`: unacknowledged urgent rows, oldest first; `when` formats a row's time."""
+        self.current = alarms[0] if alarms else None
+        self.set_class(bool(alarms), "-active")
+        if not alarms:
+            self.update("")
+            return
+        first = alarms[0]
+        more = f"  (+{len(alarms) - 1} more)" if len(alarms) > 1 else ""
+        author = visible(first["author_username"] or "?", newlines=False)
+        text = visible(first["text"][:300], newlines=False)
+        reason = visible(first.get("urgent_reason") or "", newlines=False)
+        self.update(
+            Content(f"⚠ URGENT {when} @{author}: {text}\n")
+            + Content(f"   {first.get('urgent_category') or ''}: {reason}  ·  a: acknowledge{more}")
+        )
