@@ -1,0 +1,331 @@
+"""The eventdesk dashboard: three live panes, the detail of the selected post, alarms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from eventdesk.clock import describe
+from eventdesk.ingest import Ingest
+from eventdesk.sources.replay import ReplaySource
+from storage import Database
+from storage import panes as queries
+from storage.feed import ChangeFeed
+from storage.panes import PaneQuery
+from storage.posts import utc_text
+from tui.data import StoragePane
+from tui.screens import HelpScreen, SearchScreen
+from tui.settings import DeskSettings
+from widgets.desk_header import DeskHeader
+from widgets.desk_pane import DeskPane
+from widgets.post_detail import PostDetail, render_detail
+from widgets.post_list import PostList
+from widgets.urgent_banner import UrgentBanner
+
+PANES = (("stream", "Event stream", "hashtag"), ("show", "Run-of-show", "own"),
+         ("inbox", "Inbox", "inbox"))  # fmt: skip
+SENTIMENT_CYCLE = (None, "negative", "neutral", "positive")
+NARROW = 120  # columns below which the panes become tabs
+
+
+class EventDeskApp(App[None]):
+    """The desk. Reads SQLite and follows its change feed; runs a replay if told to."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "eventdesk"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "next_pane", "Next pane", priority=True),
+        Binding("shift+tab", "previous_pane", "Prev pane", priority=True, show=False),
+        Binding("1", "show_pane(0)", "Stream", show=False),
+        Binding("2", "show_pane(1)", "Run-of-show", show=False),
+        Binding("3", "show_pane(2)", "Inbox", show=False),
+        Binding("a", "acknowledge", "Acknowledge"),
+        Binding("slash", "search", "Search"),
+        Binding("p", "pause", "Pause"),
+        Binding("s", "cycle_sentiment", "Sentiment", show=False),
+        Binding("u", "toggle_urgent", "Urgent only", show=False),
+        Binding("o", "toggle_order", "Inbox order", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+    KEYS_HELP: ClassVar[list[tuple[str, str]]] = [
+        ("tab / shift+tab", "next / previous pane"),
+        ("1 2 3", "event stream / run-of-show / inbox"),
+        ("j k ↑ ↓", "move the cursor"),
+        ("pgup pgdn", "move ten posts"),
+        ("g / G", "newest / oldest (g also clears 'N new')"),
+        ("enter", "show the post in the detail pane"),
+        ("a", "acknowledge the urgent alarm"),
+        ("/", "search the whole event (this pane)"),
+        ("s", "filter by sentiment: all → ▼ → ● → ▲"),
+        ("u", "urgent posts only"),
+        ("o", "inbox: unanswered first ↔ newest first"),
+        ("p", "pause / resume following new posts"),
+        ("?", "this help"),
+        ("q", "quit"),
+    ]
+
+    def __init__(self, settings: DeskSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.zone = settings.config.event.zone
+        self.db: Database | None = None
+        self.active = 0
+        self.source_state = "starting"
+        self._alarm_ids: set[int] = set()
+        self._queries = [
+            PaneQuery(lane=lane, waiting_first=(key == "inbox")) for key, _, lane in PANES
+        ]
+        if settings.theme:
+            self.theme = settings.theme
+
+    # -- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield UrgentBanner(id="alarm")
+        with Horizontal(id="panes"):
+            for key, title, _ in PANES:
+                post_list = PostList(_Empty(), zone=self.zone, id=f"list-{key}")
+                yield DeskPane(title, post_list, id=f"pane-{key}")
+        yield PostDetail(id="detail")
+        yield Footer()
+
+    @property
+    def panes(self) -> list[DeskPane]:
+        return list(self.query(DeskPane))
+
+    def on_mount(self) -> None:
+        self.query_one(DeskHeader).show(
+            event=self.settings.config.event.name, operator=self.settings.operator,
+            source="opening…",
+        )  # fmt: skip
+        self._set_active(0)
+        self.open_desk()
+
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width < NARROW, "-narrow")
+        self._titles()
+
+    @work(name="open-desk", group="storage", exit_on_error=True)
+    async def open_desk(self) -> None:
+        self.db = await Database.open(self.settings.db_path)
+        for pane, query in zip(self.panes, self._queries, strict=True):
+            pane.post_list.replace_data(StoragePane(self.db, query))
+        self.set_interval(self.settings.refresh_seconds, self.refresh_status)
+        self.refresh_status()
+        self.follow_changes()
+        if self.settings.replay is not None:
+            self.run_replay()
+        else:
+            self.source_state = "reading the database"
+
+    @work(name="follow-changes", group="storage", exit_on_error=False)
+    async def follow_changes(self) -> None:
+        assert self.db is not None
+        feed = ChangeFeed(self.db, interval=0.25)
+        await feed.start_from_now()
+        async for _ in feed.follow():
+            for pane in self.panes:
+                pane.post_list.reload()
+            self.refresh_status()
+
+    @work(name="replay", group="desk", exit_on_error=False)
+    async def run_replay(self) -> None:
+        plan = self.settings.replay
+        assert plan is not None
+        db = await Database.open(self.settings.db_path)
+        source = ReplaySource(plan.path, speed=plan.speed, fast_until=plan.fast_until)
+        speed = "max" if plan.speed is None else f"×{plan.speed:g}"
+        self.source_state = f"replay {speed}"
+        try:
+            job = Ingest(db, self.settings.config, workers=0)
+            self._ingest = (job, source)
+            await job.run(source)
+            self.source_state = f"replay {speed} · finished"
+        except Exception as exc:  # shown as the source's state, never a crash
+            self.source_state = f"replay failed: {exc}"
+        finally:
+            await db.close()
+
+    # -- status: header and alarms ----------------------------------------------------
+
+    @work(name="status", group="status", exclusive=True, exit_on_error=False)
+    async def refresh_status(self) -> None:
+        if self.db is None:
+            return
+        event = self.settings.config.event
+        latest = await queries.latest_time(self.db)
+        if self.settings.replay is not None and latest:
+            now = datetime.fromisoformat(latest.replace("Z", "+00:00"))
+        else:
+            now = datetime.now(UTC)
+        since = utc_text(now - timedelta(minutes=5))
+        counts = await queries.rates(self.db, since)
+        series = await queries.sentiment_series(self.db, utc_text(now - timedelta(hours=6)), 15)
+        alarms = await queries.unacknowledged_urgent(self.db)
+        header = self.query_one(DeskHeader)
+        lag = ""
+        if hasattr(self, "_ingest") and self._ingest[1].lag_seconds:
+            lag = f" · lag {self._ingest[1].lag_seconds:.0f}s"
+        header.show(
+            clock=describe(now, event.start_utc, event.end_utc, self.zone),
+            rates={"stream": counts["hashtag"] / 5, "inbox": counts["inbox"] / 5},
+            mood=[mean + 1 for _, mean, _ in series] or [1.0],
+            source=self.source_state + lag,
+        )
+        self._show_alarms(alarms)
+        self._titles()
+
+    def _show_alarms(self, alarms: list[dict[str, Any]]) -> None:
+        banner = self.query_one(UrgentBanner)
+        when = ""
+        if alarms:
+            moment = datetime.fromisoformat(alarms[0]["created_at"].replace("Z", "+00:00"))
+            when = f"{moment.astimezone(self.zone):%H:%M}"
+        banner.show_alarms(alarms, when)
+        fresh = {row["id"] for row in alarms} - self._alarm_ids
+        if fresh and not self.settings.quiet:
+            self.bell()
+        self._alarm_ids |= fresh
+
+    def _titles(self) -> None:
+        narrow = self.size.width < NARROW
+        for index, pane in enumerate(self.panes):
+            pane.show_title(f"{index + 1}/{len(PANES)}" if narrow else "")
+
+    # -- panes ------------------------------------------------------------------------
+
+    def _set_active(self, index: int) -> None:
+        self.active = index % len(PANES)
+        for i, pane in enumerate(self.panes):
+            pane.set_class(i == self.active, "-active")
+        self.panes[self.active].post_list.focus()
+        self._titles()
+
+    def action_next_pane(self) -> None:
+        self._set_active(self.active + 1)
+
+    def action_previous_pane(self) -> None:
+        self._set_active(self.active - 1)
+
+    def action_show_pane(self, index: int) -> None:
+        self._set_active(index)
+
+    @on(PostList.Waiting)
+    def _waiting(self) -> None:
+        self._titles()
+
+    @on(PostList.Highlighted)
+    @on(PostList.Selected)
+    def _show_detail(self, event: PostList.Highlighted | PostList.Selected) -> None:
+        if event.row is not None and event.post_list is self.panes[self.active].post_list:
+            self.load_detail(event.row["id"])
+
+    @work(name="detail", group="detail", exclusive=True, exit_on_error=False)
+    async def load_detail(self, post_id: int) -> None:
+        if self.db is None:
+            return
+        post = await queries.post(self.db, post_id)
+        if post is None:
+            return
+        thread = await queries.conversation(self.db, post)
+        actions = await queries.actions_on(self.db, post_id)
+        self.query_one(PostDetail).show(render_detail(post, thread, actions, self.zone))
+
+    # -- actions ----------------------------------------------------------------------
+
+    def _requery(self, **changes: Any) -> None:
+        pane = self.panes[self.active]
+        from dataclasses import replace
+
+        query = replace(self._queries[self.active], **changes)
+        self._queries[self.active] = query
+        filters = []
+        if query.sentiment:
+            filters.append({"negative": "▼", "neutral": "●", "positive": "▲"}[query.sentiment])
+        if query.urgent_only:
+            filters.append("urgent only")
+        if query.search:
+            filters.append(f"“{query.search}”")
+        if query.lane == "inbox":
+            filters.append("unanswered first" if query.waiting_first else "newest first")
+        pane.filters = " ".join(filters)
+        if self.db is not None:
+            pane.post_list.replace_data(StoragePane(self.db, query))
+        self._titles()
+
+    def action_cycle_sentiment(self) -> None:
+        current = self._queries[self.active].sentiment
+        following = SENTIMENT_CYCLE[(SENTIMENT_CYCLE.index(current) + 1) % len(SENTIMENT_CYCLE)]
+        self._requery(sentiment=following)
+
+    def action_toggle_urgent(self) -> None:
+        self._requery(urgent_only=not self._queries[self.active].urgent_only)
+
+    def action_toggle_order(self) -> None:
+        if self._queries[self.active].lane == "inbox":
+            self._requery(waiting_first=not self._queries[self.active].waiting_first)
+
+    def action_pause(self) -> None:
+        post_list = self.panes[self.active].post_list
+        post_list.paused = not post_list.paused
+        self._titles()
+
+    def action_search(self) -> None:
+        def searched(words: str | None) -> None:
+            if words is not None:
+                self._requery(search=words or None)
+
+        self.push_screen(SearchScreen(self._queries[self.active].search or ""), searched)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.KEYS_HELP))
+
+    @work(name="acknowledge", group="actions", exit_on_error=False)
+    async def action_acknowledge(self) -> None:
+        banner = self.query_one(UrgentBanner)
+        if self.db is None or banner.current is None:
+            self.notify("No urgent alarm is waiting.", markup=False)
+            return
+        post_id = banner.current["id"]
+        now = utc_text(datetime.now(UTC))
+        if not await queries.acknowledge(self.db, post_id, self.settings.operator, now):
+            self.notify("Someone else acknowledged it already.", markup=False)
+        self.refresh_status()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action.startswith(("show_pane", "previous")):
+                continue
+            yield SystemCommand(
+                binding.description, f"{binding.description} (key: {binding.key})",
+                lambda action=binding.action: self.run_action(action),
+            )  # fmt: skip
+
+    async def on_unmount(self) -> None:
+        if self.db is not None:
+            await self.db.close()
+
+
+class _Empty:
+    """Pane data before the database is open."""
+
+    async def count(self) -> int:
+        return 0
+
+    async def window(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return []
+
+    async def position(self, row: dict[str, Any]) -> int:
+        return 0

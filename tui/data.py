@@ -1,0 +1,28 @@
+"""The dashboard's view of storage: pane data backed by SQLite queries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from storage import Database, panes
+from storage.panes import PaneQuery
+
+
+class StoragePane:
+    """One pane's rows, straight from SQLite (implements widgets.post_list.PaneData)."""
+
+    def __init__(self, db: Database, query: PaneQuery) -> None:
+        self.db, self.query = db, query
+
+    def with_query(self, **changes: Any) -> StoragePane:
+        return StoragePane(self.db, replace(self.query, **changes))
+
+    async def count(self) -> int:
+        return await panes.count(self.db, self.query)
+
+    async def window(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return await panes.window(self.db, self.query, offset, limit)
+
+    async def position(self, row: dict[str, Any]) -> int:
+        return await panes.position(self.db, self.query, row)

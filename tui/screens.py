@@ -1,0 +1,71 @@
+"""Modal screens: help (every key the desk has) and search."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key binding of the desk, built from the bindings themselves so it stays true."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 72; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,enter", "dismiss", "Close", show=True),
+    ]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        lines = [("eventdesk — keys\n\n", "bold")]
+        for key, description in self.keys:
+            lines.append((f"  {key:<16}", "bold"))
+            lines.append(f"{description}\n")
+        lines.append("\nctrl+p opens the command palette with every action by name.\n")
+        with VerticalScroll():
+            yield Static(Content.assemble(*lines), markup=False)
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)
+
+
+class SearchScreen(ModalScreen[str | None]):
+    """Ask for words to search the whole event for; empty clears the search."""
+
+    DEFAULT_CSS = """
+    SearchScreen { align: center top; }
+    SearchScreen > Vertical {
+        width: 70; max-width: 95%; height: auto; margin-top: 3;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=True)]
+
+    def __init__(self, current: str = "") -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content("Search the whole event (all words must appear; empty clears):"))
+            yield Input(value=self.current, placeholder="e.g. knife high street", id="search-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,31 @@
+"""What the dashboard is started with: decided by the CLI, passed in, never read from files here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from eventdesk.config import EventConfig
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayPlan:
+    """Run this replay in-process while the dashboard shows it (the demo)."""
+
+    path: Path
+    speed: float | None  # None: as fast as possible
+    fast_until: datetime | None = None  # play everything before this at once
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    """Everything the App needs, validated before it starts."""
+
+    config: EventConfig
+    db_path: Path
+    operator: str
+    replay: ReplayPlan | None = None
+    quiet: bool = False  # no terminal bell on urgent posts
+    theme: str | None = None
+    refresh_seconds: float = 1.0  # header and alarms
