@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -39,7 +39,9 @@ def _moment(value: str | None, zone: ZoneInfo, name: str) -> str | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UserError(f"--{name}: expected a date or time like 2026-11-19T13:00, not {value!r}") from None
+        raise UserError(
+            f"--{name}: expected a date or time like 2026-11-19T13:00, not {value!r}"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return utc_text(moment.astimezone(UTC))
@@ -67,31 +69,121 @@ def cli(ctx: click.Context, verbose: bool) -> None:
         ctx.invoke(demo)
 
 
+def _operator(name: str | None) -> str:
+    import getpass
+
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+def _time_of_day(value: str | None, config: EventConfig) -> datetime | None:
+    """'12:45' → that time on the event's day(s), within its window, in UTC."""
+    if value is None:
+        return None
+    try:
+        hour, minute = (int(part) for part in value.split(":"))
+        wanted = time(hour, minute)
+    except ValueError:
+        raise UserError(f"--at: expected a time of day like 12:45, not {value!r}") from None
+    event = config.event
+    start = event.start_utc.astimezone(event.zone)
+    moment = datetime.combine(start.date(), wanted, tzinfo=event.zone)
+    if moment < start:
+        moment += timedelta(days=1)
+    return moment.astimezone(UTC)
+
+
+def _run_desk(settings: Any) -> None:
+    """Start the dashboard (imported here: the rest of the CLI never loads textual)."""
+    from tui.app import EventDeskApp
+
+    app = EventDeskApp(settings)
+    if settings.theme and settings.theme not in app.available_themes:
+        names = ", ".join(sorted(app.available_themes))
+        raise UserError(f"--theme: no theme {settings.theme!r}; try one of: {names}")
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+desk_options = [
+    click.option("--operator", help="Your name on the desk (default: your login name)."),
+    click.option("--quiet", is_flag=True, help="No terminal bell on urgent posts."),
+    click.option("--theme", help="A Textual theme, e.g. textual-dark, nord, gruvbox."),
+]
+
+
+def with_desk_options(command):
+    for option in reversed(desk_options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.option("--posts", default=30_000, show_default=True, help="Size of the generated event.")
 @click.option("--seed", default=24, show_default=True, help="Seed of the generated event.")
+@click.option("--speed", default="60", show_default=True, help="Replay speed: N times, or max.")
+@click.option("--at", "at", default="12:45", show_default=True,
+              help="Jump to this time of day: everything before it arrives at once.")  # fmt: skip
 @click.option("--fresh", is_flag=True, help="Start again with a new database.")
-def demo(posts: int, seed: int, fresh: bool) -> None:
+@with_desk_options
+def demo(posts: int, seed: int, speed: str, at: str, fresh: bool, operator: str | None,
+         quiet: bool, theme: str | None) -> None:  # fmt: skip
     """Run the desk on the bundled demo event (a generated 24-hour Twitterthon)."""
     from eventdesk.demo import write_replay
+    from eventdesk.sources.replay import parse_speed
+    from tui.settings import DeskSettings, ReplayPlan
 
     config = _config(None)
+    pace = parse_speed(speed)
+    jump = _time_of_day(at, config)
     folder = data_dir() / "demo"
     folder.mkdir(parents=True, exist_ok=True, mode=0o770)
     replay = folder / f"kp24-seed{seed}-{posts}.jsonl.gz"
     db_path = folder / "kp24.db"
+    # Each run replays the event afresh, so the desk always opens on a moving event.
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        replay.unlink(missing_ok=True)
     if not replay.exists():
         click.echo(f"Generating the demo event ({posts} posts) into {replay} ...")
         write_replay(replay, config, seed=seed, posts=posts)
-    summary = _run(_ingest(db_path, replay, None, config, workers=0))
-    click.echo(summary.line())
-    click.echo(
-        f"The demo event is in {db_path}. The dashboard is not built yet; meanwhile try\n"
-        f"  eventdesk export --db {db_path} --format md --hashtag polchat"
+    _run_desk(
+        DeskSettings(
+            config=config,
+            db_path=db_path,
+            operator=_operator(operator),
+            replay=ReplayPlan(replay, pace, jump),
+            quiet=quiet,
+            theme=theme,
+        )  # fmt: skip
     )
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), required=True,
+              help="The event's TOML config.")  # fmt: skip
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="The event database (default: paths.db from the config).")  # fmt: skip
+@with_desk_options
+def desk(config_path: Path, db_path: Path | None, operator: str | None, quiet: bool,
+         theme: str | None) -> None:  # fmt: skip
+    """Open the dashboard on an event's database (another process ingests)."""
+    from tui.settings import DeskSettings
+
+    config = load_config(config_path)
+    db_path = db_path or config.paths.db
+    if db_path is None:
+        raise UserError(f"{config_path}: no [paths] db, and no --db given")
+    if not db_path.exists():
+        raise UserError(f"{db_path}: no such database")
+    _run_desk(DeskSettings(config=config, db_path=db_path, operator=_operator(operator),
+                           quiet=quiet, theme=theme))  # fmt: skip
 
 
 async def _ingest(
@@ -110,12 +202,16 @@ async def _ingest(
 
 @cli.command()
 @db_option
-@click.option("--replay", type=click.Path(path_type=Path), required=True, help="JSON lines (.gz too).")
+@click.option(
+    "--replay", type=click.Path(path_type=Path), required=True, help="JSON lines (.gz too)."
+)
 @click.option("--speed", default="max", show_default=True, help="'max', or N times real time.")
 @click.option("--workers", type=click.IntRange(0, 64), default=None,
               help="Scoring processes (default: one per core; 0 scores in a thread).")  # fmt: skip
 @config_option
-def ingest(db_path: Path, replay: Path, speed: str, workers: int | None, config_path: Path | None) -> None:
+def ingest(
+    db_path: Path, replay: Path, speed: str, workers: int | None, config_path: Path | None
+) -> None:
     """Ingest a recorded event headless; resumes where a previous run stopped."""
     import os
 

@@ -50,7 +50,9 @@ def polchat(tmp_path: Path) -> Path:
 @pytest.fixture
 def loaded(tmp_path, capsys) -> Path:
     db = tmp_path / "e.db"
-    code, out, _ = run(capsys, "ingest", "--db", db, "--replay", polchat(tmp_path), "--workers", "0")
+    code, out, _ = run(
+        capsys, "ingest", "--db", db, "--replay", polchat(tmp_path), "--workers", "0"
+    )
     assert code == 0
     assert "ingested=6 duplicates=0 ignored=0 rejected=0" in out
     return db
@@ -91,7 +93,9 @@ def test_markdown_transcript_is_threaded_and_literal(loaded, capsys) -> None:
     q1 = next(i for i, line in enumerate(lines) if line.startswith("## 09:00"))
     assert "Q1: What would you like" in lines[q1 + 2]
     answer = lines[q1 + 4]
-    assert answer.startswith("- **09:02 @member\\_of\\_public**: A1: More updates about \\[local\\]")
+    assert answer.startswith(
+        "- **09:02 @member\\_of\\_public**: A1: More updates about \\[local\\]"
+    )
     assert "\\<b\\>please\\</b\\>" in answer
     assert lines[q1 + 5].startswith("  - **09:06 @KingsmerePolice**: @member\\_of\\_public Thanks")
     assert lines[q1 + 6].startswith("- **09:04 @second\\_person**")
@@ -113,15 +117,15 @@ def test_rejects_lists_lines_with_escapes_made_visible(tmp_path, capsys) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ingest", "--db", "{tmp}/e.db", "--replay", "{tmp}/missing.jsonl"], "no such replay file"),
-        (["ingest", "--db", "{tmp}/e.db", "--replay", "{tmp}", "--speed", "x"], "speed must be"),
-        (["ingest", "--db", "{tmp}/e.db", "--replay", "{tmp}/ok.jsonl", "--config", "{tmp}/bad.toml"],
+        (["ingest", "--db", "{t}/e.db", "--replay", "{t}/missing.jsonl"], "no such replay file"),
+        (["ingest", "--db", "{t}/e.db", "--replay", "{t}", "--speed", "x"], "speed must be"),
+        (["ingest", "--db", "{t}/e.db", "--replay", "{t}/ok.jsonl", "--config", "{t}/bad.toml"],
          "not valid TOML"),
-        (["ingest", "--db", "{tmp}", "--replay", "{tmp}/ok.jsonl"], "is a folder"),
-        (["export", "--db", "{tmp}/missing.db"], "no such database"),
-        (["export", "--db", "{tmp}/junk.db"], "not a usable eventdesk database"),
-        (["export", "--db", "{tmp}/e.db", "--format", "pdf"], "'pdf' is not one of"),
-        (["export", "--db", "{tmp}/e.db", "--since", "soon"], "--since: expected a date"),
+        (["ingest", "--db", "{t}", "--replay", "{t}/ok.jsonl"], "is a folder"),
+        (["export", "--db", "{t}/missing.db"], "no such database"),
+        (["export", "--db", "{t}/junk.db"], "not a usable eventdesk database"),
+        (["export", "--db", "{t}/e.db", "--format", "pdf"], "'pdf' is not one of"),
+        (["export", "--db", "{t}/e.db", "--since", "soon"], "--since: expected a date"),
         (["ingest", "--replay", "x"], "Missing option '--db'"),
         (["frobnicate"], "No such command"),
     ],
@@ -130,7 +134,7 @@ def test_user_mistakes_get_one_line_and_exit_code_2(tmp_path, capsys, args, mess
     write_lines(tmp_path / "ok.jsonl", [tweet_line("fine")])
     (tmp_path / "bad.toml").write_text("[event\n")
     (tmp_path / "junk.db").write_bytes(b"junk" * 1000)
-    code, out, err = run(capsys, *(a.replace("{tmp}", str(tmp_path)) for a in args))
+    code, out, err = run(capsys, *(a.replace("{t}", str(tmp_path)) for a in args))
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("eventdesk: ")
     assert message in err

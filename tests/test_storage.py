@@ -63,9 +63,7 @@ async def test_migrating_an_older_database_keeps_its_rows(db_path: Path, monkeyp
     await write_batch(db, [post(1)], source="t")
     await db.close()
     monkeypatch.setattr(dbmod, "LATEST", 2)
-    monkeypatch.setattr(
-        dbmod, "MIGRATIONS", (*dbmod.MIGRATIONS, "CREATE TABLE later (x INTEGER);")
-    )
+    monkeypatch.setattr(dbmod, "MIGRATIONS", (*dbmod.MIGRATIONS, "CREATE TABLE later (x INTEGER);"))
     db = await Database.open(db_path)
     try:
         assert await db.scalar("PRAGMA user_version") == 2
@@ -76,7 +74,7 @@ async def test_migrating_an_older_database_keeps_its_rows(db_path: Path, monkeyp
 
 
 async def test_a_newer_schema_is_refused_clearly(db_path: Path) -> None:
-    (await Database.open(db_path)).close  # create it
+    await (await Database.open(db_path)).close()  # create it
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {LATEST + 5}")
     conn.close()
@@ -152,7 +150,9 @@ async def test_text_is_stored_exactly(db_path: Path, text: str) -> None:
     db = await Database.open(db_path)
     try:
         name = "N\x00ame \x1b[1m"
-        await write_batch(db, [post(1, text, author_name=name, author_username=text[:15])], source="t")
+        await write_batch(
+            db, [post(1, text, author_name=name, author_username=text[:15])], source="t"
+        )
         (row,) = [r async for r in iter_posts(db, _all())]
         assert row["text"] == text
         assert row["author_name"] == name
