@@ -54,7 +54,8 @@ class SignatureRule(_Strict):
         pattern = self.pattern()
         if pattern is None or pattern.match(text):
             return None
-        return f"must start with a rank and initials, e.g. '{self.ranks[-1 if len(self.ranks) < 3 else 2]} MJ: '"
+        example = "ACC" if "ACC" in self.ranks else self.ranks[0]
+        return f"must start with a rank and initials, e.g. '{example} MJ: '"
 
     def prefix(self, rank: str, initials: str) -> str:
         return "" if self.kind == "none" else f"{rank} {initials}: "
@@ -84,7 +85,9 @@ class EventWindow(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}, expected e.g. 'Europe/London'") from None
+            raise ValueError(
+                f"unknown time zone {value!r}, expected e.g. 'Europe/London'"
+            ) from None
         return value
 
     @field_validator("hashtags")

@@ -144,12 +144,15 @@ class Ingest:
                 initializer=_init_worker,
                 initargs=(self.config,),
             )
-            run_batch: Callable[[Any], Awaitable[Processed]] = lambda lines: loop.run_in_executor(
-                executor, _process_in_worker, lines
-            )
+            pool = executor
+
+            def run_batch(lines: Any) -> Awaitable[Processed]:
+                return loop.run_in_executor(pool, _process_in_worker, lines)
         else:
             local = await asyncio.to_thread(Processor, self.config)
-            run_batch = lambda lines: asyncio.to_thread(local.process, lines)  # noqa: E731
+
+            def run_batch(lines: Any) -> Awaitable[Processed]:
+                return asyncio.to_thread(local.process, lines)
         lines: asyncio.Queue[SourceLine | None] = asyncio.Queue(maxsize=self.batch_size * 4)
         batches: asyncio.Queue[tuple[asyncio.Future[Processed], Any] | None] = asyncio.Queue(
             maxsize=max(2, self.workers * 2)

@@ -25,7 +25,9 @@ _BIDI = {
 }
 # C0 controls except tab and newline, DEL, C1 controls, the bidi marks, lone surrogates,
 # and the line/paragraph separators some terminals treat as newlines.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+)
 
 
 def _stand_in(match: re.Match[str]) -> str:

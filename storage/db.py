@@ -74,7 +74,9 @@ class Database:
             try:
                 _create_file(path)
             except OSError as exc:
-                raise DatabaseUnavailable(f"{path}: cannot create the database: {exc.strerror}") from None
+                raise DatabaseUnavailable(
+                    f"{path}: cannot create the database: {exc.strerror}"
+                ) from None
         elif not os.access(path, os.R_OK):
             raise DatabaseUnavailable(f"{path}: cannot read the database (permission denied)")
         try:

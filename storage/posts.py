@@ -17,7 +17,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def utc_text(moment: datetime) -> str:
     """The one timestamp format in the database: UTC, milliseconds, 'Z' (as X writes it)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def storable(text: str) -> str:
@@ -228,11 +230,13 @@ async def iter_posts(db: Database, where: PostFilter, batch: int = 2000):
 
 async def counts(db: Database) -> dict[str, int]:
     """Posts stored, per lane, urgent, and rejects: for summaries and tests."""
-    row = (await db.fetchall(
-        "SELECT count(*) AS posts, coalesce(sum(in_hashtag), 0) AS hashtag, "
-        "coalesce(sum(in_inbox), 0) AS inbox, coalesce(sum(in_own), 0) AS own, "
-        "coalesce(sum(urgent), 0) AS urgent FROM posts"
-    ))[0]
+    row = (
+        await db.fetchall(
+            "SELECT count(*) AS posts, coalesce(sum(in_hashtag), 0) AS hashtag, "
+            "coalesce(sum(in_inbox), 0) AS inbox, coalesce(sum(in_own), 0) AS own, "
+            "coalesce(sum(urgent), 0) AS urgent FROM posts"
+        )
+    )[0]
     result = dict(row)
     result["rejects"] = int(await db.scalar("SELECT count(*) FROM rejects"))
     return result

@@ -51,8 +51,11 @@ def test_good_config_loads_with_zone_aware_window_and_relative_paths(tmp_path: P
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (('name = "Test Event"', 'name = "Test Event"\ncolour = "blue"'), "unknown key 'event.colour'"),
-        (('[paths]', '[paths]\ncache = "x"'), "unknown key 'paths.cache'"),
+        (
+            ('name = "Test Event"', 'name = "Test Event"\ncolour = "blue"'),
+            "unknown key 'event.colour'",
+        ),
+        (("[paths]", '[paths]\ncache = "x"'), "unknown key 'paths.cache'"),
         (('"Europe/London"', '"Europe/Londn"'), "key 'event.timezone': unknown time zone"),
         (("end = 2026-10-25T07:00:00", "end = 2026-10-23T07:00:00"), "end must be after start"),
         (('hashtags = ["#CP24", "polchat"]', "hashtags = []"), "key 'event.hashtags'"),
@@ -60,7 +63,10 @@ def test_good_config_loads_with_zone_aware_window_and_relative_paths(tmp_path: P
         (('handle = "TestCOs"', 'handle = "testpolice"'), "listed twice"),
         (('kind = "initials"', 'kind = "rank"'), "key 'accounts.1.signature.kind'"),
         (('name = "Test Police"\n', ""), "missing key 'accounts.0.name'"),
-        (("[paths]", "[urgency]\npatterns = ['(unclosed']\n[paths]"), "not a valid regular expression"),
+        (
+            ("[paths]", "[urgency]\npatterns = ['(unclosed']\n[paths]"),
+            "not a valid regular expression",
+        ),
     ],
 )
 def test_bad_config_is_refused_naming_file_and_key(tmp_path: Path, change, expected) -> None:

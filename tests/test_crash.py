@@ -33,8 +33,12 @@ def stored(db: Path) -> int:
 def test_sigkill_mid_ingest_then_restart_loses_nothing_and_stores_nothing_twice(tmp_path):
     stamps = times(POSTS, step=0.5)
     lines = [
-        tweet_line(f"#KP24 post number {i} is fine", at=stamps[i], hashtags=("KP24",),
-                   post_id=1861000000000000000 + i)  # fmt: skip
+        tweet_line(
+            f"#KP24 post number {i} is fine",
+            at=stamps[i],
+            hashtags=("KP24",),
+            post_id=1861000000000000000 + i,
+        )  # fmt: skip
         for i in range(POSTS)
     ]
     replay = write_lines(tmp_path / "event.jsonl", lines)
@@ -57,7 +61,10 @@ def test_sigkill_mid_ingest_then_restart_loses_nothing_and_stores_nothing_twice(
     assert int(summary["ingested"]) == POSTS - before
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("SELECT count(*), count(DISTINCT id) FROM posts").fetchone() == (POSTS, POSTS)
+        assert conn.execute("SELECT count(*), count(DISTINCT id) FROM posts").fetchone() == (
+            POSTS,
+            POSTS,
+        )
         assert conn.execute("SELECT count(*) FROM post_hashtags").fetchone()[0] == POSTS
         assert conn.execute("SELECT sum(count) FROM changes").fetchone()[0] == POSTS
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

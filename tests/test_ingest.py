@@ -54,7 +54,9 @@ def mixed_event(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("workers", [0, 1])
-async def test_every_line_is_stored_duplicate_ignored_or_rejected(tmp_path, db_path, config, workers):
+async def test_every_line_is_stored_duplicate_ignored_or_rejected(
+    tmp_path, db_path, config, workers
+):
     summary, rows, totals, rejected = await ingest(
         db_path, mixed_event(tmp_path), config, workers=workers, batch_size=3
     )
@@ -88,11 +90,18 @@ async def test_lanes_sentiment_and_urgency_are_stored(tmp_path, db_path, config)
     t = times(4)
     lines = [
         tweet_line("Loving the #KP24 tweets, great work!", at=t[0], hashtags=("KP24",)),
-        tweet_line("@KingsmerePolice there's a man with a knife outside the shop right now",
-                   at=t[1], mentions=("KingsmerePolice",)),  # fmt: skip
+        tweet_line(
+            "@KingsmerePolice there's a man with a knife outside the shop right now",
+            at=t[1],
+            mentions=("KingsmerePolice",),
+        ),  # fmt: skip
         tweet_line("@KingsmerePolice thanks", at=t[2], reply_to=(1861000000000000000, OURS)),
-        tweet_line("Our control room is busy tonight #KP24", at=t[3], hashtags=("KP24",),
-                   author=(OURS, "KingsmerePolice", "Kingsmere Police")),  # fmt: skip
+        tweet_line(
+            "Our control room is busy tonight #KP24",
+            at=t[3],
+            hashtags=("KP24",),
+            author=(OURS, "KingsmerePolice", "Kingsmere Police"),
+        ),  # fmt: skip
     ]
     _, rows, totals, _ = await ingest(db_path, write_lines(tmp_path / "e.jsonl", lines), config)
     lanes = [(r["in_hashtag"], r["in_inbox"], r["in_own"]) for r in rows]
@@ -104,7 +113,9 @@ async def test_lanes_sentiment_and_urgency_are_stored(tmp_path, db_path, config)
 
 
 @pytest.mark.parametrize("workers", [0, 2])
-async def test_pipeline_keeps_vaders_agreement_with_human_ratings(tmp_path, db_path, config, workers):
+async def test_pipeline_keeps_vaders_agreement_with_human_ratings(
+    tmp_path, db_path, config, workers
+):
     ratings, lines = {}, []
     stamps = times(4200, step=2)
     for number, line in enumerate(GROUNDTRUTH.read_text(errors="replace").splitlines()):

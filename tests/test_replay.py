@@ -39,7 +39,9 @@ async def test_resume_continues_after_the_checkpoint(tmp_path: Path) -> None:
 
 
 async def test_invalid_utf8_and_corrupt_gzip_are_reported_not_raised(tmp_path: Path) -> None:
-    path = write_lines(tmp_path / "e.jsonl", [tweet_line("ok"), b"\xff\xfe broken", tweet_line("ok2")])
+    path = write_lines(
+        tmp_path / "e.jsonl", [tweet_line("ok"), b"\xff\xfe broken", tweet_line("ok2")]
+    )
     got = await collect(ReplaySource(path))
     assert [x.problem for x in got] == [None, "not valid UTF-8 at byte 0", None]
     broken = tmp_path / "broken.jsonl.gz"

@@ -84,7 +84,9 @@ class ReplaySource:
                 magic = probe.read(2)
             return gzip.open(self.path, "rb") if magic == b"\x1f\x8b" else self.path.open("rb")
         except PermissionError:
-            raise UserError(f"{self.path}: cannot read the replay file (permission denied)") from None
+            raise UserError(
+                f"{self.path}: cannot read the replay file (permission denied)"
+            ) from None
 
     async def lines(self, resume: Any = None) -> AsyncIterator[SourceLine]:
         number, offset = 0, 0
