@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -118,21 +118,22 @@ class EventDeskApp(App[None]):
     @work(name="open-desk", group="storage", exit_on_error=True)
     async def open_desk(self) -> None:
         self.db = await Database.open(self.settings.db_path)
+        # Mark the feed's start before the first load, so nothing committed in between
+        # is missed.
+        feed = ChangeFeed(self.db, interval=0.25)
+        await feed.start_from_now()
         for pane, query in zip(self.panes, self._queries, strict=True):
             pane.post_list.replace_data(StoragePane(self.db, query))
         self.set_interval(self.settings.refresh_seconds, self.refresh_status)
         self.refresh_status()
-        self.follow_changes()
+        self.follow_changes(feed)
         if self.settings.replay is not None:
             self.run_replay()
         else:
             self.source_state = "reading the database"
 
     @work(name="follow-changes", group="storage", exit_on_error=False)
-    async def follow_changes(self) -> None:
-        assert self.db is not None
-        feed = ChangeFeed(self.db, interval=0.25)
-        await feed.start_from_now()
+    async def follow_changes(self, feed: ChangeFeed) -> None:
         async for _ in feed.follow():
             for pane in self.panes:
                 pane.post_list.reload()
@@ -167,7 +168,7 @@ class EventDeskApp(App[None]):
         if self.settings.replay is not None and latest:
             now = datetime.fromisoformat(latest.replace("Z", "+00:00"))
         else:
-            now = datetime.now(UTC)
+            now = self.settings.clock()
         since = utc_text(now - timedelta(minutes=5))
         counts = await queries.rates(self.db, since)
         series = await queries.sentiment_series(self.db, utc_text(now - timedelta(hours=6)), 15)
@@ -297,7 +298,7 @@ class EventDeskApp(App[None]):
             self.notify("No urgent alarm is waiting.", markup=False)
             return
         post_id = banner.current["id"]
-        now = utc_text(datetime.now(UTC))
+        now = utc_text(self.settings.clock())
         if not await queries.acknowledge(self.db, post_id, self.settings.operator, now):
             self.notify("Someone else acknowledged it already.", markup=False)
         self.refresh_status()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from eventdesk.config import EventConfig
@@ -29,3 +30,4 @@ class DeskSettings:
     quiet: bool = False  # no terminal bell on urgent posts
     theme: str | None = None
     refresh_seconds: float = 1.0  # header and alarms
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # frozen in tests
