@@ -1,0 +1,234 @@
+"""The real dashboard driven by Pilot: bindings, live arrival, alarms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from storage import Database
+from storage.posts import write_batch
+from tests.conftest import times, tweet_line
+from tests.tui.conftest import ingest_lines, make_app, settle
+from tui.screens import HelpScreen, SearchScreen
+from widgets.desk_pane import DeskPane
+from widgets.post_list import PostList
+from widgets.urgent_banner import UrgentBanner
+
+LATER = datetime(2026, 11, 19, 13, 30, tzinfo=UTC)
+
+
+async def negatives(db_path) -> int:
+    db = await Database.open(db_path)
+    try:
+        return await db.scalar(
+            "SELECT count(*) FROM posts WHERE in_hashtag AND sentiment_compound <= -0.05"
+        )
+    finally:
+        await db.close()
+
+
+def lists(app) -> list[PostList]:
+    return [pane.post_list for pane in app.query(DeskPane)]
+
+
+def loaded(app) -> bool:
+    return all(pl.total > 0 and pl.current() is not None for pl in lists(app))
+
+
+def detail_text(app) -> str:
+    return str(app.query_one("#detail-body").render())
+
+
+async def test_three_panes_fill_from_the_database(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream, show, inbox = lists(app)
+        assert (stream.total, show.total, inbox.total) == (42, 6, 13)
+        assert stream.current()["text"].startswith("Control room update 4")
+        # The inbox puts unanswered posts first, oldest waiting at the top.
+        assert inbox.current()["author_username"] == "asker1"
+        assert "Control room update 4" in detail_text(app)
+
+
+async def test_cursor_keys_and_detail(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("j", "j", "down")
+        assert stream.cursor == 3
+        await pilot.press("k")
+        assert stream.cursor == 2
+        await settle(pilot, lambda: stream.current()["text"] in detail_text(app))
+        await pilot.press("G")
+        assert stream.cursor == stream.total - 1
+        await settle(pilot, lambda: "(0)" in detail_text(app))
+        await pilot.press("g")
+        assert stream.cursor == 0
+        await pilot.press("pagedown")
+        assert stream.cursor == 10
+
+
+async def test_enter_selects_and_posts_a_message(desk_db, config) -> None:
+    seen = []
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48), message_hook=seen.append) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        await pilot.press("j", "enter")
+        selected = [m for m in seen if isinstance(m, PostList.Selected)]
+        assert selected and selected[-1].row["id"] == lists(app)[0].current()["id"]
+
+
+async def test_tab_and_number_keys_switch_panes(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream, show, inbox = lists(app)
+        assert app.focused is stream
+        await pilot.press("tab")
+        assert app.focused is show
+        await pilot.press("tab")
+        assert app.focused is inbox
+        await pilot.press("tab")
+        assert app.focused is stream
+        await pilot.press("shift+tab")
+        assert app.focused is inbox
+        await pilot.press("2")
+        assert app.focused is show and app.active == 1
+        await settle(pilot, lambda: "Control room update 4" in detail_text(app))
+
+
+async def test_filters_search_order_and_pause(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        expected = await negatives(desk_db)
+        assert 10 <= expected < 42
+        await pilot.press("s")  # negative only
+        await settle(pilot, lambda: stream.total == expected)
+        assert all(stream._rows[i]["sentiment_compound"] <= -0.05 for i in range(expected))
+        await pilot.press("s", "s", "s")  # back to all
+        await settle(pilot, lambda: stream.total == 42)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"traffic", "enter")
+        await settle(pilot, lambda: stream.total == 10)
+        assert "“traffic”" in app.query(DeskPane).first().filters
+        await pilot.press("slash", "home", "ctrl+k", "enter")  # empty clears
+        await settle(pilot, lambda: stream.total == 42)
+        await pilot.press("3", "u")
+        inbox = lists(app)[2]
+        await settle(pilot, lambda: inbox.total == 1)
+        await pilot.press("u", "o")  # inbox newest first
+        await settle(pilot, lambda: inbox.total == 13 and inbox.current()["urgent"] == 1)
+        await pilot.press("p")
+        assert inbox.paused
+        await pilot.press("p")
+        assert not inbox.paused
+
+
+async def test_help_screen_lists_every_binding(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = {key for key, _ in app.screen.keys}
+        for binding in app.BINDINGS:
+            assert any(
+                binding.key.split(",")[0].replace("question_mark", "?").replace("slash", "/") in k
+                for k in keys
+            ), binding.key
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark", "q")  # closes with q too, without quitting
+        assert app.is_running
+
+
+async def test_urgent_alarm_shows_until_acknowledged_and_records_who(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app) and app.query_one(UrgentBanner).current)
+        banner = app.query_one(UrgentBanner)
+        assert banner.has_class("-active")
+        assert "man with a knife" in str(banner.render())
+        await pilot.press("a")
+        await settle(pilot, lambda: banner.current is None)
+        assert not banner.has_class("-active")
+        db = await Database.open(desk_db)
+        try:
+            rows = await db.fetchall("SELECT operator, kind, post_id, at FROM actions")
+        finally:
+            await db.close()
+        assert [tuple(r)[:3] for r in rows] == [("mj", "ack", 1862000000000005000)]
+        assert rows[0]["at"].startswith("2026-11-19T13:20")
+
+
+async def test_live_arrival_keeps_the_operators_cursor_and_view(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("j", "j", "j")
+        held = stream.current()["id"]
+        first_visible = stream._rows[int(stream.scroll_offset.y)]["id"]
+        new = [
+            tweet_line(
+                f"#KP24 brand new {i}", at=t, hashtags=("KP24",), post_id=1862000000000009000 + i
+            )
+            for i, t in enumerate(times(4, start=LATER))
+        ]
+        await ingest_lines(desk_db, config, new, "more.jsonl")
+        await settle(pilot, lambda: stream.total == 46)
+        assert stream.current()["id"] == held
+        assert stream._rows[int(stream.scroll_offset.y)]["id"] == first_visible
+        assert stream.waiting == 4
+        assert "▲ 4 new" in str(app.query(DeskPane).first().query_one(".desk-pane--title").render())
+        await pilot.press("g")
+        await settle(pilot, lambda: stream.waiting == 0 and stream.current()["id"] > held)
+        assert stream.current()["text"] == "#KP24 brand new 3"
+
+
+async def test_following_at_the_top_rides_the_newest_post(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        assert stream.following
+        db = await Database.open(desk_db)
+        try:
+            from eventdesk.lanes import LaneRules
+            from eventdesk.parse import parse_line
+
+            (post,) = parse_line(
+                tweet_line("#KP24 newest", hashtags=("KP24",), post_id=1862000000000009999)
+            ).posts
+            post.lanes = LaneRules(config).lanes(post)
+            await write_batch(db, [post], source="test")
+        finally:
+            await db.close()
+        await settle(pilot, lambda: stream.total == 43)
+        assert stream.current()["text"] == "#KP24 newest" and stream.waiting == 0
+
+
+async def test_quit_key_exits(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_narrow_terminal_shows_one_pane_as_tabs(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        assert app.screen.has_class("-narrow")
+        visible = [pane for pane in app.query(DeskPane) if pane.display and pane.region.width]
+        assert [pane.id for pane in visible] == ["pane-stream"]
+        await pilot.press("tab")
+        await pilot.pause()
+        visible = [pane for pane in app.query(DeskPane) if pane.region.width]
+        assert [pane.id for pane in visible] == ["pane-show"]
