@@ -72,9 +72,17 @@ def decode(row: Any) -> dict[str, Any]:
     return dict(row)
 
 
-async def count(db: Database, query: PaneQuery) -> int:
+async def count(
+    db: Database, query: PaneQuery, *, after_id: int | None = None
+) -> tuple[int, int | None]:
+    """How many posts the pane has (only those with id > `after_id` when given), and the
+    highest id among them: a live pane adds new arrivals instead of recounting millions."""
     where, params = query.where()
-    return int(await db.scalar(f"SELECT count(*) FROM posts WHERE {where}", params))
+    if after_id is not None:
+        where += " AND id > ?"
+        params.append(after_id)
+    rows = await db.fetchall(f"SELECT count(*), max(id) FROM posts WHERE {where}", params)
+    return int(rows[0][0]), rows[0][1]
 
 
 async def window(db: Database, query: PaneQuery, offset: int, limit: int) -> list[dict[str, Any]]:
@@ -138,26 +146,25 @@ async def latest_time(db: Database) -> str | None:
 
 
 async def rates(db: Database, since: str) -> dict[str, int]:
-    """Posts per lane created at or after `since`."""
-    row = (
-        await db.fetchall(
-            "SELECT coalesce(sum(in_hashtag), 0) AS hashtag, coalesce(sum(in_inbox), 0) AS inbox, "
-            "coalesce(sum(in_own), 0) AS own FROM posts WHERE created_at >= ?",
-            (since,),
-        )
-    )[0]
-    return dict(row)
+    """Posts per lane created in the minutes from `since` (UTC text) on."""
+    rows = await db.fetchall(
+        "SELECT lane, sum(posts) AS n FROM minute_stats WHERE minute >= ? GROUP BY lane",
+        (since[:16],),
+    )
+    counts = {lane: 0 for lane in LANES}
+    counts.update({row["lane"]: row["n"] for row in rows})
+    return counts
 
 
 async def sentiment_series(
-    db: Database, since: str, bucket_minutes: int
-) -> list[tuple[str, float, int]]:
-    """Mean compound score of hashtag posts per time bucket since `since`."""
+    db: Database, since: str, bucket_minutes: int, lane: str = "hashtag"
+) -> list[tuple[int, float, int]]:
+    """Mean compound score of a lane's posts per bucket of minutes since `since`."""
     rows = await db.fetchall(
-        "SELECT CAST((julianday(created_at) - julianday(?)) * 1440 / ? AS INTEGER) AS bucket, "
-        "avg(sentiment_compound) AS mean, count(*) AS n FROM posts "
-        "WHERE created_at >= ? AND in_hashtag GROUP BY bucket ORDER BY bucket",
-        (since, bucket_minutes, since),
+        "SELECT CAST((julianday(minute) - julianday(?)) * 1440 / ? AS INTEGER) AS bucket, "
+        "sum(compound_sum) / sum(posts) AS mean, sum(posts) AS n FROM minute_stats "
+        "WHERE minute >= ? AND lane = ? GROUP BY bucket ORDER BY bucket",
+        (since[:16], bucket_minutes, since[:16], lane),
     )
     return [(row["bucket"], row["mean"], row["n"]) for row in rows]
 

@@ -138,6 +138,7 @@ async def write_batch(
                 ),
             )
             await _link_answers(tx, fresh)
+            await _add_minute_stats(tx, fresh)
             await tx.execute(
                 "INSERT INTO changes (kind, first_id, last_id, count, at) VALUES (?, ?, ?, ?, ?)",
                 ("posts", min(p.id for p in fresh), max(p.id for p in fresh), len(fresh), now),
@@ -156,6 +157,24 @@ async def write_batch(
                 (source, json.dumps(position), now),
             )
     return BatchResult(inserted=len(fresh), duplicates=len(posts) - len(fresh))
+
+
+async def _add_minute_stats(tx: Any, fresh: Sequence[Post]) -> None:
+    totals: dict[tuple[str, str], list[float]] = {}
+    for post in fresh:
+        minute = utc_text(post.created_at)[:16]
+        compound = post.sentiment.compound if post.sentiment else 0.0
+        for lane in post.lanes:
+            entry = totals.setdefault((minute, lane.value), [0, 0.0])
+            entry[0] += 1
+            entry[1] += compound
+    if totals:
+        await tx.executemany(
+            "INSERT INTO minute_stats (minute, lane, posts, compound_sum) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (minute, lane) DO UPDATE SET posts = posts + excluded.posts, "
+            "compound_sum = compound_sum + excluded.compound_sum",
+            [(minute, lane, n, total) for (minute, lane), (n, total) in totals.items()],
+        )
 
 
 async def _link_answers(tx: Any, fresh: Sequence[Post]) -> None:

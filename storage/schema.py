@@ -91,6 +91,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX actions_post ON actions (post_id, kind);
     """,
+    # 3: per-minute counts and sentiment sums per lane, kept with each batch, so the
+    # header's rates and mood line read a few hundred rows, not millions.
+    """
+    CREATE TABLE minute_stats (
+        minute       TEXT NOT NULL,             -- 'YYYY-MM-DDTHH:MM', UTC
+        lane         TEXT NOT NULL,
+        posts        INTEGER NOT NULL,
+        compound_sum REAL NOT NULL,
+        PRIMARY KEY (minute, lane)
+    ) WITHOUT ROWID;
+    INSERT INTO minute_stats (minute, lane, posts, compound_sum)
+        SELECT substr(created_at, 1, 16), lane, count(*), total(sentiment_compound)
+        FROM (
+            SELECT created_at, sentiment_compound, 'hashtag' AS lane FROM posts WHERE in_hashtag
+            UNION ALL
+            SELECT created_at, sentiment_compound, 'inbox' FROM posts WHERE in_inbox
+            UNION ALL
+            SELECT created_at, sentiment_compound, 'own' FROM posts WHERE in_own
+        )
+        GROUP BY 1, 2;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

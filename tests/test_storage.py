@@ -53,22 +53,35 @@ async def test_database_and_wal_files_are_owner_and_group_only(db_path: Path) ->
         await db.close()
 
 
-async def test_migrating_an_older_database_keeps_its_rows(db_path: Path, monkeypatch) -> None:
-    import storage.db as dbmod
+async def test_migrating_a_version_1_database_keeps_and_backfills(db_path: Path) -> None:
+    from storage.schema import MIGRATIONS
 
-    # An "older release" knew only the first migration; a newer one adds a table.
-    monkeypatch.setattr(dbmod, "LATEST", 1)
-    monkeypatch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:1])
-    db = await Database.open(db_path)
-    await write_batch(db, [post(1)], source="t")
-    await db.close()
-    monkeypatch.setattr(dbmod, "LATEST", 2)
-    monkeypatch.setattr(dbmod, "MIGRATIONS", (*dbmod.MIGRATIONS, "CREATE TABLE later (x INTEGER);"))
+    # A database as the first release left it: schema 1 and two posts.
+    conn = sqlite3.connect(db_path)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("PRAGMA user_version = 1")
+    for post_id, minute, lanes in ((1, "09:00", (1, 0, 0)), (2, "09:00", (1, 1, 0))):
+        conn.execute(
+            "INSERT INTO posts (id, created_at, author_id, author_username, author_name, text, "
+            "hashtags, mentions, urls, metrics, in_hashtag, in_inbox, in_own, "
+            "sentiment_compound, raw, ingested_at) VALUES (?, ?, '9', 'u', 'U', 'hi', '[]', "
+            "'[]', '[]', '{}', ?, ?, ?, 0.5, '{}', 'now')",
+            (post_id, f"2026-11-19T{minute}:00.000Z", *lanes),
+        )
+    conn.commit()
+    conn.close()
     db = await Database.open(db_path)
     try:
-        assert await db.scalar("PRAGMA user_version") == 2
-        assert await db.scalar("SELECT count(*) FROM posts") == 1
-        assert await db.scalar("SELECT count(*) FROM later") == 0
+        assert await db.scalar("PRAGMA user_version") == LATEST
+        assert await db.scalar("SELECT count(*) FROM posts") == 2
+        assert await db.scalar("SELECT count(*) FROM posts WHERE answered_by IS NULL") == 2
+        stats = await db.fetchall("SELECT minute, lane, posts, compound_sum FROM minute_stats")
+        assert sorted(tuple(r) for r in stats) == [
+            ("2026-11-19T09:00", "hashtag", 2, 1.0),
+            ("2026-11-19T09:00", "inbox", 1, 0.5),
+        ]
+        await write_batch(db, [post(3)], source="t")  # and the new code writes to it
+        assert await db.scalar("SELECT count(*) FROM posts") == 3
     finally:
         await db.close()
 
