@@ -134,9 +134,16 @@ class EventDeskApp(App[None]):
 
     @work(name="follow-changes", group="storage", exit_on_error=False)
     async def follow_changes(self, feed: ChangeFeed) -> None:
-        async for _ in feed.follow():
+        newest = 0
+        async for changes in feed.follow():
+            posts = [c for c in changes if c.kind == "posts" and c.first_id is not None]
+            newest = max([newest, *(pane.post_list.max_id or 0 for pane in self.panes)])
+            # Posts older than ones already shown (a backfill after a gap) shift rows in
+            # the middle of a pane: count those panes again instead of adding.
+            late = any(c.first_id <= newest for c in posts)  # type: ignore[operator]
+            newest = max([newest, *(c.last_id or 0 for c in posts)])
             for pane in self.panes:
-                pane.post_list.reload()
+                pane.post_list.reload(recount=late)
             self.refresh_status()
 
     @work(name="replay", group="desk", exit_on_error=False)
@@ -322,8 +329,13 @@ class EventDeskApp(App[None]):
 class _Empty:
     """Pane data before the database is open."""
 
-    async def count(self) -> int:
-        return 0
+    newest_first = True
+
+    async def count(self) -> tuple[int, int | None]:
+        return 0, None
+
+    async def count_since(self, after_id: int) -> tuple[int, int | None]:
+        return 0, None
 
     async def window(self, offset: int, limit: int) -> list[dict[str, Any]]:
         return []

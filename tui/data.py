@@ -18,8 +18,15 @@ class StoragePane:
     def with_query(self, **changes: Any) -> StoragePane:
         return StoragePane(self.db, replace(self.query, **changes))
 
-    async def count(self) -> int:
+    @property
+    def newest_first(self) -> bool:
+        return self.query.order() == "id DESC"
+
+    async def count(self) -> tuple[int, int | None]:
         return await panes.count(self.db, self.query)
+
+    async def count_since(self, after_id: int) -> tuple[int, int | None]:
+        return await panes.count(self.db, self.query, after_id=after_id)
 
     async def window(self, offset: int, limit: int) -> list[dict[str, Any]]:
         return await panes.window(self.db, self.query, offset, limit)

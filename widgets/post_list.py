@@ -31,7 +31,19 @@ PAGE = 120  # rows fetched per query
 class PaneData(Protocol):
     """Where a PostList gets its rows (the app backs it with SQLite)."""
 
-    async def count(self) -> int: ...
+    @property
+    def newest_first(self) -> bool:
+        """Whether new posts always sort first (so totals and positions can be updated)."""
+        ...
+
+    async def count(self) -> tuple[int, int | None]:
+        """The total, and the highest post id."""
+        ...
+
+    async def count_since(self, after_id: int) -> tuple[int, int | None]:
+        """Posts with an id above `after_id`, and the highest id among them."""
+        ...
+
     async def window(self, offset: int, limit: int) -> list[Row]: ...
     async def position(self, row: Row) -> int: ...
 
@@ -119,6 +131,7 @@ class PostList(ScrollView, can_focus=True):
         self.zone = zone
         self.marks = marks or (lambda row: "")
         self.total = 0
+        self.max_id: int | None = None
         self.waiting = 0
         self._rows: dict[int, Row] = {}
         self._cursor_row: Row | None = None
@@ -132,6 +145,7 @@ class PostList(ScrollView, can_focus=True):
         self._rows.clear()
         self._cursor_row = None
         self.total = 0
+        self.max_id = None
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
         self.set_waiting(0)
@@ -143,23 +157,35 @@ class PostList(ScrollView, can_focus=True):
         return self.cursor == 0 and self.scroll_offset.y == 0 and not self.paused
 
     @work(group="post-list-reload", exclusive=True, exit_on_error=False)
-    async def reload(self) -> None:
+    async def reload(self, recount: bool = False) -> None:
         """Fetch the total and the rows around the view again.
 
         Following, the cursor stays on the newest post. Otherwise the cursor stays on its
         post and the view on its posts, however many arrive above; they are counted as
-        waiting until the operator goes back to the top.
+        waiting until the operator goes back to the top. Where new posts always sort
+        first, only the arrivals are counted; `recount` counts everything again (when
+        posts may have arrived out of order).
         """
         following, anchor, old_total = self.following, self._cursor_row, self.total
-        total = await self.data.count()
+        incremental = self.data.newest_first and self.max_id is not None and not recount
+        if incremental:
+            assert self.max_id is not None
+            added, newest = await self.data.count_since(self.max_id)
+            total, max_id = old_total + added, newest or self.max_id
+        else:
+            total, max_id = await self.data.count()
+            added = total - old_total
         if following or anchor is None:
             new_index, top = 0, 0
         else:
-            new_index = await self.data.position(anchor)
+            if incremental:
+                new_index = self.cursor + added
+            else:
+                new_index = await self.data.position(anchor)
             top = max(0, int(self.scroll_offset.y) + new_index - self.cursor)
         start = max(0, top - PAGE // 4)
         rows = await self.data.window(start, PAGE)
-        self.total = total
+        self.total, self.max_id = total, max_id
         self._rows = {start + i: row for i, row in enumerate(rows)}
         self.virtual_size = Size(self.size.width, total)
         self.set_reactive(PostList.cursor, min(new_index, max(total - 1, 0)))

@@ -6,8 +6,8 @@ then read the new SVGs in tests/tui/__snapshots__ before committing them.
 
 from __future__ import annotations
 
-from widgets.desk_pane import DeskPane
 from tests.tui.conftest import make_app, settle
+from widgets.desk_pane import DeskPane
 
 
 def ready(app) -> bool:
