@@ -52,7 +52,7 @@ config_option = click.option(
     help="The event's TOML config (default: the bundled demo event).",
 )  # fmt: skip
 db_option = click.option(
-    "--db", "db_path", type=click.Path(path_type=Path), required=True, help="The event database."
+    "--db", "db_path", type=click.Path(path_type=Path, readable=False), required=True, help="The event database."
 )
 
 
@@ -168,7 +168,7 @@ def demo(posts: int, seed: int, speed: str, at: str, fresh: bool, operator: str 
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), required=True,
               help="The event's TOML config.")  # fmt: skip
-@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+@click.option("--db", "db_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="The event database (default: paths.db from the config).")  # fmt: skip
 @with_desk_options
 def desk(config_path: Path, db_path: Path | None, operator: str | None, quiet: bool,
