@@ -112,6 +112,16 @@ MIGRATIONS: tuple[str, ...] = (
         )
         GROUP BY 1, 2;
     """,
+    # 4: full-text search over post text (words and word prefixes), kept by a trigger.
+    """
+    CREATE VIRTUAL TABLE posts_fts USING fts5(
+        text, content = 'posts', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+        INSERT INTO posts_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');
+    """,
 )
 
 LATEST = len(MIGRATIONS)
