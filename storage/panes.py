@@ -8,12 +8,15 @@ posts first, oldest waiting at the top.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from storage.db import Database
 
 LANES = ("hashtag", "inbox", "own")
+SEARCH_CAP = 5000  # a search counts at most this many matches (then shows "5,000+")
+_WORD = re.compile(r"\w+")
 SENTIMENTS = ("positive", "neutral", "negative")
 
 ROW_COLUMNS = (
@@ -53,15 +56,31 @@ class PaneQuery:
             clauses.append("(lower(author_username) = ? OR mentions LIKE ? ESCAPE '\\')")
             handle = self.account.lstrip("@").lower()
             params += [handle, f'%"{_like(handle)}"%']
+        terms = fts_terms(self.search or "")
+        if terms:
+            clauses.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+            params.append(terms)
         for word in (self.search or "").split():
-            clauses.append("text LIKE ? ESCAPE '\\'")
-            params.append(f"%{_like(word)}%")
+            if not _WORD.search(word):  # punctuation only: the index has no such token
+                clauses.append("text LIKE ? ESCAPE '\\'")
+                params.append(f"%{_like(word)}%")
         return " AND ".join(clauses), params
 
-    def order(self) -> str:
-        if self.lane == "inbox" and self.waiting_first:
-            return "(answered_by IS NOT NULL), CASE WHEN answered_by IS NULL THEN id ELSE -id END"
-        return "id DESC"
+    @property
+    def plain_lane(self) -> bool:
+        """No filter: the lane's count can come from the per-minute totals."""
+        return not (self.sentiment or self.urgent_only or self.account or self.search)
+
+    @property
+    def newest_first(self) -> bool:
+        return not (self.lane == "inbox" and self.waiting_first)
+
+
+def fts_terms(search: str) -> str:
+    """The operator's words as an FTS5 query: every word, as a word or the start of one.
+    Each is quoted, so nothing typed can be read as FTS5 syntax."""
+    words = [w for word in search.split() for w in _WORD.findall(word)]
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
 def _like(text: str) -> str:
@@ -76,23 +95,54 @@ async def count(
     db: Database, query: PaneQuery, *, after_id: int | None = None
 ) -> tuple[int, int | None]:
     """How many posts the pane has (only those with id > `after_id` when given), and the
-    highest id among them: a live pane adds new arrivals instead of recounting millions."""
+    highest id among them: a live pane adds new arrivals instead of recounting millions.
+    A whole lane is counted from the per-minute totals; a search counts up to
+    SEARCH_CAP + 1."""
     where, params = query.where()
     if after_id is not None:
         where += " AND id > ?"
         params.append(after_id)
-    rows = await db.fetchall(f"SELECT count(*), max(id) FROM posts WHERE {where}", params)
-    return int(rows[0][0]), rows[0][1]
+    newest = await db.scalar(f"SELECT max(id) FROM posts WHERE {where}", params)
+    if after_id is None and query.plain_lane:
+        total = await db.scalar(
+            "SELECT coalesce(sum(posts), 0) FROM minute_stats WHERE lane = ?", (query.lane,)
+        )
+    elif query.search:
+        total = await db.scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM posts WHERE {where} LIMIT ?)",
+            (*params, SEARCH_CAP + 1),
+        )
+    else:
+        total = await db.scalar(f"SELECT count(*) FROM posts WHERE {where}", params)
+    return int(total), newest
 
 
 async def window(db: Database, query: PaneQuery, offset: int, limit: int) -> list[dict[str, Any]]:
     """Rows `offset` .. `offset + limit` of the pane, in its order."""
     where, params = query.where()
-    rows = await db.fetchall(
-        f"SELECT {ROW_COLUMNS} FROM posts WHERE {where} ORDER BY {query.order()} LIMIT ? OFFSET ?",
-        (*params, limit, offset),
+    select = f"SELECT {ROW_COLUMNS} FROM posts WHERE {where}"
+    if not (query.lane == "inbox" and query.waiting_first):
+        rows = await db.fetchall(
+            f"{select} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, limit, offset)
+        )
+        return [decode(row) for row in rows]
+    # Unanswered (oldest first), then answered (newest first): two index walks instead
+    # of sorting the whole inbox on every window.
+    waiting = int(
+        await db.scalar(f"SELECT count(*) FROM posts WHERE {where} AND answered_by IS NULL", params)
     )
-    return [decode(row) for row in rows]
+    found: list[Any] = []
+    if offset < waiting:
+        found = await db.fetchall(
+            f"{select} AND answered_by IS NULL ORDER BY id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+    if len(found) < limit:
+        found += await db.fetchall(
+            f"{select} AND answered_by IS NOT NULL ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit - len(found), max(0, offset - waiting)),
+        )
+    return [decode(row) for row in found]
 
 
 async def position(db: Database, query: PaneQuery, post: dict[str, Any]) -> int:

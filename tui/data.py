@@ -20,7 +20,7 @@ class StoragePane:
 
     @property
     def newest_first(self) -> bool:
-        return self.query.order() == "id DESC"
+        return self.query.newest_first
 
     async def count(self) -> tuple[int, int | None]:
         return await panes.count(self.db, self.query)

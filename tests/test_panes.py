@@ -1,0 +1,81 @@
+"""Pane queries on a real database: order, windows across the inbox's two parts, search."""
+
+from dataclasses import replace
+
+import pytest
+
+from eventdesk.model import Lane
+from storage import Database, panes
+from storage.panes import SEARCH_CAP, PaneQuery, fts_terms
+from storage.posts import write_batch
+from tests.test_storage import post
+
+INBOX = frozenset({Lane.INBOX})
+OWN = frozenset({Lane.OWN})
+
+
+@pytest.fixture
+async def db(db_path):
+    database = await Database.open(db_path)
+    try:
+        inbox = [post(i, f"question {i} about a stolen bike", lanes=INBOX) for i in range(1, 11)]
+        replies = [post(100 + i, "answered", lanes=OWN, reply_to_id=i) for i in (2, 5, 7)]
+        await write_batch(database, inbox + replies, source="t")
+        yield database
+    finally:
+        await database.close()
+
+
+async def test_inbox_waiting_first_pages_across_both_parts(db) -> None:
+    query = PaneQuery(lane="inbox", waiting_first=True)
+    everything = [row["id"] for row in await panes.window(db, query, 0, 100)]
+    assert everything == [1, 3, 4, 6, 8, 9, 10, 7, 5, 2]
+    for offset in range(10):
+        for limit in (1, 3, 7):
+            page = [row["id"] for row in await panes.window(db, query, offset, limit)]
+            assert page == everything[offset : offset + limit]
+    for index, post_id in enumerate(everything):
+        row = next(r for r in await panes.window(db, query, 0, 100) if r["id"] == post_id)
+        assert await panes.position(db, query, row) == index
+
+
+async def test_newest_first_and_counts(db) -> None:
+    query = PaneQuery(lane="inbox")
+    assert [row["id"] for row in await panes.window(db, query, 0, 3)] == [10, 9, 8]
+    assert await panes.count(db, query) == (10, 10)
+    assert await panes.count(db, query, after_id=7) == (3, 10)
+    assert await panes.count(db, replace(query, urgent_only=True)) == (0, None)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("stolen", 10),
+        ("STOLEN bik", 10),  # any case, and the start of a word
+        ("question 7", 1),
+        ('"bike', 10),  # a stray quote is a character to find, not FTS5 syntax
+        ("bike OR NOT", 0),  # operators are words here
+        ("[@click=app.quit]", 0),
+        ("*", 0),  # punctuation only: looked for literally
+    ],
+)
+async def test_search_finds_words_and_never_breaks(db, words: str, expected: int) -> None:
+    total, _ = await panes.count(db, PaneQuery(lane="inbox", search=words))
+    assert total == expected
+    rows = await panes.window(db, PaneQuery(lane="inbox", search=words), 0, 50)
+    assert len(rows) == expected
+
+
+def test_fts_terms_quote_everything() -> None:
+    assert fts_terms('knife "high st" NEAR(x)') == '"knife"* "high"* "st"* "NEAR"* "x"*'
+
+
+async def test_search_counts_stop_at_the_cap(db_path) -> None:
+    database = await Database.open(db_path)
+    try:
+        many = [post(i, "same words", lanes=INBOX) for i in range(1, SEARCH_CAP + 50)]
+        await write_batch(database, many, source="t")
+        total, _ = await panes.count(database, PaneQuery(lane="inbox", search="same"))
+        assert total == SEARCH_CAP + 1
+    finally:
+        await database.close()
