@@ -88,6 +88,12 @@ def parse_tweet(tweet: Any, users: dict[str, dict[str, Any]], raw: str) -> Post 
     text = tweet.get("text")
     if not isinstance(text, str):
         return f"tweet {post_id} has no text"
+    # A long post's `text` is cut at about 280 characters; the whole of it is here.
+    note = tweet.get("note_tweet")
+    if isinstance(note, dict) and isinstance(note.get("text"), str) and note["text"]:
+        text = note["text"]
+        if isinstance(note.get("entities"), dict):
+            tweet = {**tweet, "entities": note["entities"]}
     created = tweet.get("created_at")
     created_at = _timestamp(created) if created is not None else time_from_id(post_id)
     if created_at is None:

@@ -141,3 +141,17 @@ def test_hostile_text_is_kept_exactly() -> None:
     text = "[@click=app.quit]x[/] a [/] b \x1b[31mred\x1b]52;c;aGk=\x07 \u202eevil\r\x08 🚓 \x00"
     (post,) = parse_line(tweet_line(text)).posts
     assert post.text == text
+
+
+def test_a_long_post_is_read_from_note_tweet() -> None:
+    long_text = "Full shift summary #KP24 " + "word " * 2000
+    line = tweet_line(
+        long_text[:270] + "…",
+        note_tweet={
+            "text": long_text,
+            "entities": {"hashtags": [{"start": 19, "end": 24, "tag": "KP24"}]},
+        },
+    )
+    (post,) = parse_line(line).posts
+    assert post.text == long_text
+    assert post.hashtags == ("KP24",)
