@@ -67,7 +67,9 @@ class Processor:
                         post,
                         lanes=self.lanes.lanes(post),
                         sentiment=self.sentiment.score(post.text),
-                        urgency=self.urgency.check(post.text),
+                        # A repost repeats someone else's words, already checked where
+                        # they were first posted.
+                        urgency=None if post.repost_of_id else self.urgency.check(post.text),
                     )
                 )
         return out
@@ -153,6 +155,7 @@ class Ingest:
 
             def run_batch(lines: Any) -> Awaitable[Processed]:
                 return asyncio.to_thread(local.process, lines)
+
         lines: asyncio.Queue[SourceLine | None] = asyncio.Queue(maxsize=self.batch_size * 4)
         batches: asyncio.Queue[tuple[asyncio.Future[Processed], Any] | None] = asyncio.Queue(
             maxsize=max(2, self.workers * 2)

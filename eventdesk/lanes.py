@@ -21,8 +21,9 @@ class LaneRules:
         ours = post.author_id in self._ids or post.author_username.lower() in self._handles
         if ours:
             lanes.add(Lane.OWN)
-        elif post.in_reply_to_user_id in self._ids or any(
-            name.lower() in self._handles for name in post.mentions
+        elif post.repost_of_id is None and (  # a repost amplifies; it asks us nothing
+            post.in_reply_to_user_id in self._ids
+            or any(name.lower() in self._handles for name in post.mentions)
         ):
             lanes.add(Lane.INBOX)
         return frozenset(lanes)

@@ -165,3 +165,14 @@ async def test_stop_ends_a_paced_replay_and_keeps_what_was_read(tmp_path, db_pat
         assert summary.ingested == 1  # the first post; the next is an hour away
     finally:
         await db.close()
+
+
+async def test_reposts_amplify_but_do_not_ask_or_alarm(tmp_path, db_path, config) -> None:
+    urgent_words = "@KingsmerePolice a man with a knife outside the shop right now"
+    lines = [
+        tweet_line(f"RT @KingsmerePolice: {urgent_words}", mentions=("KingsmerePolice",),
+                   referenced_tweets=[{"type": "retweeted", "id": "1861000000000000001"}]),
+        tweet_line(urgent_words, mentions=("KingsmerePolice",), at=times(2)[1]),
+    ]  # fmt: skip
+    _, rows, _, _ = await ingest(db_path, write_lines(tmp_path / "e.jsonl", lines), config)
+    assert [(r["in_inbox"], r["urgent"]) for r in rows] == [(0, 0), (1, 1)]
