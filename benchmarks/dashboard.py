@@ -1,0 +1,255 @@
+"""Dashboard benchmark: a million posts in the database, 1,000 more arriving each second.
+
+    make bench-dashboard      (or: python -m benchmarks.dashboard --posts 1000000 --soak 600)
+
+Builds (once, cached under var/bench/) a database of synthetic posts, starts a separate
+writer process that commits 1,000 posts/s in batches of 250 through storage.posts, then
+drives the real App headless with Pilot and measures:
+  - time to first paint: App start until all three panes show rows;
+  - keypress to updated screen, median and p95: cursor moves, pane switches, searches
+    (the key is pressed, then Pilot waits until the app has handled it and repainted);
+  - the process's RSS at the start and after `--soak` seconds of live arrival.
+Headless rendering skips only the terminal write; every widget still renders its lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import sqlite3
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from eventdesk.config import load_config
+from eventdesk.model import Lane, Post, Sentiment, Urgency
+from eventdesk.paths import bundled
+from storage import Database
+from storage.posts import _INSERT_POST, _row, utc_text, write_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+START = datetime(2026, 11, 19, 7, 0, tzinfo=UTC)
+WORDS = (
+    "great",
+    "thanks",
+    "traffic",
+    "awful",
+    "officers",
+    "parking",
+    "road",
+    "closed",
+    "kp24",
+    "control",
+    "room",
+    "night",
+    "shift",
+    "bike",
+    "stolen",
+    "noise",
+    "help",
+)
+
+
+def synthetic(rng: random.Random, post_id: int, at: datetime) -> Post:
+    roll = rng.random()
+    lanes = {Lane.HASHTAG} if roll < 0.7 else {Lane.INBOX} if roll < 0.92 else {Lane.OWN}
+    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 30)))
+    compound = round(rng.uniform(-1, 1), 4)
+    urgent = Urgency("Life at risk", "synthetic") if rng.random() < 0.0005 else None
+    return Post(
+        id=post_id,
+        created_at=at,
+        author_id=str(rng.randint(1, 50_000)),
+        author_username=f"user{rng.randint(1, 50_000)}",
+        author_name="Someone",
+        text=f"#KP24 {text}",
+        hashtags=("KP24",),
+        lanes=frozenset(lanes),
+        sentiment=Sentiment(compound, 0.2, 0.6, 0.2),
+        urgency=urgent,
+        raw="{}",
+    )
+
+
+def build(path: Path, posts: int) -> None:
+    """A database of `posts` synthetic posts over the event day (raw inserts: fast)."""
+    from storage.schema import MIGRATIONS
+
+    rng = random.Random(7)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    for script in MIGRATIONS:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    step = 86_400 / posts
+    now = utc_text(START)
+    base = 1_862_000_000_000_000_000
+    for start in range(0, posts, 50_000):
+        batch = [
+            synthetic(rng, base + i, START + timedelta(seconds=i * step))
+            for i in range(start, min(posts, start + 50_000))
+        ]
+        conn.execute("BEGIN")
+        conn.executemany(_INSERT_POST, [_row(p, now) for p in batch])
+        conn.executemany("INSERT INTO post_hashtags VALUES ('kp24', ?)", [(p.id,) for p in batch])
+        conn.execute("COMMIT")
+    conn.execute("DELETE FROM minute_stats")
+    conn.executescript(MIGRATIONS[2].split(";", 1)[1])  # the backfill INSERT of schema 3
+    conn.close()
+
+
+def writer(path: str, rate: int, seconds: float) -> None:
+    """Commit `rate` posts per second for `seconds` (a separate process, like the desk)."""
+
+    async def run() -> None:
+        rng = random.Random(11)
+        db = await Database.open(path)
+        next_id = 1_863_000_000_000_000_000
+        tick = 0.25
+        began = time.monotonic()
+        while time.monotonic() - began < seconds:
+            at = START + timedelta(hours=23, seconds=time.monotonic() - began)
+            batch = [synthetic(rng, next_id + i, at) for i in range(int(rate * tick))]
+            next_id += len(batch)
+            await write_batch(db, batch, source="bench-writer")
+            await asyncio.sleep(max(0.0, tick - (time.monotonic() - began) % tick))
+        await db.close()
+
+    asyncio.run(run())
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def drive(db_path: Path, soak: float) -> dict[str, object]:
+    from tui.app import EventDeskApp
+    from tui.settings import DeskSettings
+    from widgets.desk_pane import DeskPane
+
+    config = load_config(bundled("demo_event.toml"))
+    frozen = START + timedelta(hours=23, minutes=30)
+    app = EventDeskApp(
+        DeskSettings(
+            config=config, db_path=db_path, operator="bench", quiet=True, clock=lambda: frozen
+        )
+    )
+    results: dict[str, object] = {}
+    began = time.perf_counter()
+    async with app.run_test(size=(160, 48)) as pilot:
+        lists = [pane.post_list for pane in app.query(DeskPane)]
+        while not all(pl.current() is not None for pl in lists):
+            await pilot.pause(0.005)
+        results["first_paint_s"] = time.perf_counter() - began
+        results["rss_start_mb"] = rss_mb()
+
+        async def timed(keys: tuple[str, ...], done) -> float:
+            t0 = time.perf_counter()
+            await pilot.press(*keys)
+            while not done():
+                await pilot.pause(0.001)
+            await pilot.pause()
+            return (time.perf_counter() - t0) * 1000
+
+        moves = []
+        for i in range(200):
+            pl = lists[app.active]
+            target = pl.cursor + (1 if i % 40 < 30 else -1)
+            moves.append(
+                await timed(
+                    ("j",) if i % 40 < 30 else ("k",),
+                    lambda pl=pl, t=target: pl.cursor == t and pl.current(),
+                )
+            )
+        switches = []
+        for _ in range(60):
+            want = (app.active + 1) % 3
+            switches.append(await timed(("tab",), lambda w=want: app.focused is lists[w]))
+        searches = []
+        for word in ("stolen bike", "parking", "night shift", "noise help", "closed road"):
+            pl = lists[app.active]
+            t0 = time.perf_counter()
+            await pilot.press("slash", *word, "enter")
+            while not (pl.current() is not None and app._queries[app.active].search == word):
+                await pilot.pause(0.001)
+            await pilot.pause()
+            searches.append((time.perf_counter() - t0) * 1000)
+            await pilot.press("slash", "home", "ctrl+k", "enter")
+            while pl.current() is None or app._queries[app.active].search:
+                await pilot.pause(0.001)
+        results["moves"] = moves
+        results["switches"] = switches
+        results["searches"] = searches
+        soak_end = time.monotonic() + soak
+        samples = []
+        while time.monotonic() < soak_end:
+            await pilot.press("j")
+            await pilot.pause(1.0)
+            samples.append(rss_mb())
+        results["rss_samples_mb"] = samples
+        results["rows_at_end"] = sum(pl.total for pl in lists)
+    return results
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--rate", type=int, default=1000, help="posts/s written meanwhile")
+    parser.add_argument("--soak", type=float, default=600, help="seconds of live arrival")
+    args = parser.parse_args()
+    folder = ROOT / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    cached = folder / f"dashboard-{args.posts}.db"
+    if not cached.exists():
+        t0 = time.perf_counter()
+        build(cached, args.posts)
+        print(f"built {cached.name} in {time.perf_counter() - t0:.0f}s")
+    db_path = folder / "dashboard-run.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    src = sqlite3.connect(cached)
+    dst = sqlite3.connect(db_path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    proc = multiprocessing.get_context("spawn").Process(
+        target=writer, args=(str(db_path), args.rate, args.soak + 120), daemon=True
+    )
+    proc.start()
+    time.sleep(2)  # let the writer reach its pace
+    try:
+        results = asyncio.run(drive(db_path, args.soak))
+    finally:
+        proc.terminate()
+    moves, switches, searches = results["moves"], results["switches"], results["searches"]
+    samples = results["rss_samples_mb"] or [results["rss_start_mb"]]
+    print(f"\n{args.posts:,} posts in the database, {args.rate}/s arriving meanwhile\n")
+    print("| measure | median | p95 |")
+    print("|---|---:|---:|")
+    print(f"| time to first paint | {results['first_paint_s']:.2f} s | |")
+    for label, values in (
+        ("cursor move (j/k)", moves),
+        ("pane switch (tab)", switches),
+        ("search (/ … enter, whole event)", searches),
+    ):
+        print(f"| {label} | {statistics.median(values):.1f} ms | {p95(values):.1f} ms |")
+    print(f"| RSS at first paint | {results['rss_start_mb']:.0f} MB | |")
+    print(
+        f"| RSS after {args.soak:.0f} s of arrivals | {samples[-1]:.0f} MB "
+        f"(max {max(samples):.0f}) | |"
+    )
+    print(f"\nrows in the panes at the end: {results['rows_at_end']:,}")
+
+
+if __name__ == "__main__":
+    main()
