@@ -52,7 +52,11 @@ config_option = click.option(
     help="The event's TOML config (default: the bundled demo event).",
 )  # fmt: skip
 db_option = click.option(
-    "--db", "db_path", type=click.Path(path_type=Path, readable=False), required=True, help="The event database."
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, readable=False),
+    required=True,
+    help="The event database.",
 )
 
 
