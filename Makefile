@@ -24,6 +24,7 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest
+	$(BIN)/python -m benchmarks.dashboard
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
