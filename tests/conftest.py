@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,21 @@ import pytest
 from eventdesk.config import EventConfig, load_config
 from eventdesk.paths import bundled
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.exists():  # a checkout laid out as /work/main with shared/ beside it
-    SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+def _find_shared() -> Path:
+    """The team's shared data folder: $EVENTDESK_SHARED, else a `shared/` beside any
+    parent of this checkout (the workplace lays clones out as <root>/main beside
+    <root>/shared), else /work/shared where a clean CI clone elsewhere still finds it."""
+    if env := os.environ.get("EVENTDESK_SHARED"):
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared"
+    return Path("/work/shared")
+
+
+SHARED = _find_shared()
 CASSETTES = SHARED / "data" / "x-api-v2-cassettes"
 GROUNDTRUTH = SHARED / "data" / "vader-groundtruth" / "tweets_GroundTruth.txt"
 
