@@ -80,7 +80,14 @@ class Database:
         elif not os.access(path, os.R_OK):
             raise DatabaseUnavailable(f"{path}: cannot read the database (permission denied)")
         try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
+            conn = aiosqlite.connect(path, isolation_level=None)
+            # aiosqlite's worker thread is not a daemon: one connection left open by an
+            # error path would keep the process alive after main() ends, forever. A
+            # committed transaction is safe in the WAL whenever the process stops.
+            worker = getattr(conn, "_thread", None)
+            if worker is not None:
+                worker.daemon = True
+            await conn
         except sqlite3.Error as exc:
             raise DatabaseUnavailable(f"{path}: cannot open the database: {exc}") from None
         db = cls(conn, path)

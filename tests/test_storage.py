@@ -214,3 +214,25 @@ async def test_an_inbox_post_is_answered_whichever_arrives_first(db_path: Path) 
         assert [tuple(r) for r in rows] == [(10, 11), (20, 21), (30, None)]
     finally:
         await db.close()
+
+
+def test_a_connection_left_open_by_an_error_does_not_keep_the_process_alive(
+    db_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, sys\n"
+        "from storage import Database\n"
+        "kept = []\n"
+        "async def main():\n"
+        f"    kept.append(await Database.open({str(db_path)!r}))\n"
+        "    raise RuntimeError('a bug on the way out')\n"
+        "try:\n"
+        "    asyncio.run(main())\n"
+        "except RuntimeError:\n"
+        "    sys.exit(3)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], timeout=30, capture_output=True)
+    assert done.returncode == 3, done.stderr
