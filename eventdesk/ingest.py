@@ -14,7 +14,7 @@ import multiprocessing
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from eventdesk.config import EventConfig
@@ -36,6 +36,8 @@ class Processed:
     """One batch after parsing and scoring, ready to write."""
 
     posts: list[Any] = field(default_factory=list)
+    post_lines: list[int] = field(default_factory=list)  # the line each post came from
+    raw_from_line: dict[int, int] = field(default_factory=dict)  # see _process_in_worker
     rejects: list[Reject] = field(default_factory=list)
     ignored: int = 0
     position: Any = None
@@ -62,16 +64,13 @@ class Processor:
             for reason in parsed.problems:
                 out.rejects.append(Reject(number, reason, text[:EXCERPT]))
             for post in parsed.posts:
-                out.posts.append(
-                    replace(
-                        post,
-                        lanes=self.lanes.lanes(post),
-                        sentiment=self.sentiment.score(post.text),
-                        # A repost repeats someone else's words, already checked where
-                        # they were first posted.
-                        urgency=None if post.repost_of_id else self.urgency.check(post.text),
-                    )
-                )
+                post.lanes = self.lanes.lanes(post)
+                post.sentiment = self.sentiment.score(post.text)
+                # A repost repeats someone else's words, already checked where they
+                # were first posted.
+                post.urgency = None if post.repost_of_id else self.urgency.check(post.text)
+                out.posts.append(post)
+                out.post_lines.append(number)
         return out
 
 
@@ -84,8 +83,25 @@ def _init_worker(config: EventConfig) -> None:
 
 
 def _process_in_worker(lines: Sequence[tuple[int, str, str | None]]) -> Processed:
+    """Process in a worker process. A stream message's raw JSON is its whole line,
+    which the parent still holds: leave it out of the answer (half the bytes to
+    pickle) and say which line to take it from."""
     assert _worker is not None, "worker not initialised"
-    return _worker.process(lines)
+    out = _worker.process(lines)
+    texts = {number: text for number, text, _ in lines}
+    for index, (post, number) in enumerate(zip(out.posts, out.post_lines, strict=True)):
+        if post.raw == texts[number].rstrip("\r\n"):
+            post.raw = ""
+            out.raw_from_line[index] = number
+    return out
+
+
+def _restore_raw(batch: Processed, lines: Sequence[tuple[int, str, str | None]]) -> None:
+    if batch.raw_from_line:
+        texts = {number: text for number, text, _ in lines}
+        for index, number in batch.raw_from_line.items():
+            batch.posts[index].raw = texts[number].rstrip("\r\n")
+        batch.raw_from_line.clear()
 
 
 @dataclass(slots=True)
@@ -220,13 +236,15 @@ class Ingest:
             future = asyncio.ensure_future(run_batch(payload))
             # A line that could not be read has no position: resume after the last one.
             position = next((ln.position for ln in reversed(pending) if ln.position), None)
-            await out.put((future, position, len(pending)))
+            await out.put((future, position, payload))
         await out.put(None)
 
     async def _write(self, key: str, inbox: asyncio.Queue) -> None:
         while (item := await inbox.get()) is not None:
-            future, position, count = item
+            future, position, payload = item
             batch = await future
+            _restore_raw(batch, payload)
+            count = len(payload)
             batch.position = position
             result = await write_batch(
                 self.db, batch.posts, batch.rejects, source=key, position=position

@@ -57,8 +57,9 @@ def mixed_event(tmp_path: Path) -> Path:
 async def test_every_line_is_stored_duplicate_ignored_or_rejected(
     tmp_path, db_path, config, workers
 ):
+    replay = mixed_event(tmp_path)
     summary, rows, totals, rejected = await ingest(
-        db_path, mixed_event(tmp_path), config, workers=workers, batch_size=3
+        db_path, replay, config, workers=workers, batch_size=3
     )
     assert (summary.ingested, summary.duplicates, summary.ignored, summary.rejected) == (5, 1, 2, 4)
     assert summary.lines == 11
@@ -71,6 +72,13 @@ async def test_every_line_is_stored_duplicate_ignored_or_rejected(
         (10, "not a JSON object"),
     ]
     assert rejected[0]["excerpt"] == "{truncated\n"
+    # Each post keeps the JSON it arrived in, whether scored here or in a worker process.
+    replay_lines = replay.read_bytes().decode("utf-8", "replace").splitlines()
+    by_id = {row["id"]: row["raw"] for row in rows}
+    for index in (0, 2, 8, 10):
+        message = json.loads(replay_lines[index])
+        assert by_id[int(message["data"]["id"])] == replay_lines[index]
+    assert json.loads(by_id[1861000000000000001])["data"]["text"] == "page post"
 
 
 async def test_a_second_run_resumes_after_the_checkpoint(tmp_path, db_path, config) -> None:
