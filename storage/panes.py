@@ -20,9 +20,14 @@ _WORD = re.compile(r"\w+")
 SENTIMENTS = ("positive", "neutral", "negative")
 
 ROW_COLUMNS = (
-    "id, created_at, author_username, author_name, text, sentiment_compound, urgent, "
-    "in_hashtag, in_inbox, in_own, answered_by, reply_to_id, conversation_id"
+    "posts.id, posts.created_at, posts.author_username, posts.author_name, posts.text, "
+    "posts.sentiment_compound, posts.urgent, posts.in_hashtag, posts.in_inbox, posts.in_own, "
+    "posts.answered_by, posts.reply_to_id, posts.conversation_id"
 )
+# A search walks the full-text index in id order and joins each match to its post, so
+# a window of the newest 120 matches stops after 120 (a subquery of all matches would
+# collect every one of them first: seconds for a common word at a million posts).
+_SEARCHED = "posts_fts JOIN posts ON posts.id = posts_fts.rowid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +47,18 @@ class PaneQuery:
         if self.sentiment is not None and self.sentiment not in SENTIMENTS:
             raise ValueError(f"unknown sentiment {self.sentiment!r}")
 
+    @property
+    def table(self) -> str:
+        """The FROM clause: the posts, or the search index joined to them."""
+        return _SEARCHED if fts_terms(self.search or "") else "posts"
+
+    @property
+    def key(self) -> str:
+        """The id column to order and compare by (the index's own, when searching)."""
+        return "posts_fts.rowid" if fts_terms(self.search or "") else "posts.id"
+
     def where(self) -> tuple[str, list[Any]]:
-        clauses, params = [f"in_{self.lane}"], []
+        clauses, params = [f"posts.in_{self.lane}"], []
         if self.sentiment == "positive":
             clauses.append("sentiment_compound >= 0.05")
         elif self.sentiment == "negative":
@@ -58,11 +73,11 @@ class PaneQuery:
             params += [handle, f'%"{_like(handle)}"%']
         terms = fts_terms(self.search or "")
         if terms:
-            clauses.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+            clauses.append("posts_fts MATCH ?")
             params.append(terms)
         for word in (self.search or "").split():
             if not _WORD.search(word):  # punctuation only: the index has no such token
-                clauses.append("text LIKE ? ESCAPE '\\'")
+                clauses.append("posts.text LIKE ? ESCAPE '\\'")
                 params.append(f"%{_like(word)}%")
         return " AND ".join(clauses), params
 
@@ -77,10 +92,16 @@ class PaneQuery:
 
 
 def fts_terms(search: str) -> str:
-    """The operator's words as an FTS5 query: every word, as a word or the start of one.
-    Each is quoted, so nothing typed can be read as FTS5 syntax."""
-    words = [w for word in search.split() for w in _WORD.findall(word)]
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    """The operator's words as an FTS5 query: every word must appear (the index stems
+    English, so "bike" finds "bikes"); a word ending in `*` matches as a prefix. Each
+    word is quoted, so nothing typed can be read as FTS5 syntax."""
+    terms = []
+    for word in search.split():
+        parts = _WORD.findall(word)
+        for index, part in enumerate(parts):
+            prefix = "*" if word.endswith("*") and index == len(parts) - 1 else ""
+            terms.append('"' + part.replace('"', '""') + '"' + prefix)
+    return " ".join(terms)
 
 
 def _like(text: str) -> str:
@@ -99,47 +120,55 @@ async def count(
     A whole lane is counted from the per-minute totals; a search counts up to
     SEARCH_CAP + 1."""
     where, params = query.where()
+    table, key = query.table, query.key
     if after_id is not None:
-        where += " AND id > ?"
+        where += f" AND {key} > ?"
         params.append(after_id)
-    newest = await db.scalar(f"SELECT max(id) FROM posts WHERE {where}", params)
+    newest = await db.scalar(
+        f"SELECT {key} FROM {table} WHERE {where} ORDER BY {key} DESC LIMIT 1", params
+    )
     if after_id is None and query.plain_lane:
         total = await db.scalar(
             "SELECT coalesce(sum(posts), 0) FROM minute_stats WHERE lane = ?", (query.lane,)
         )
     elif query.search:
         total = await db.scalar(
-            f"SELECT count(*) FROM (SELECT 1 FROM posts WHERE {where} LIMIT ?)",
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} "
+            f"ORDER BY {key} DESC LIMIT ?)",
             (*params, SEARCH_CAP + 1),
         )
     else:
-        total = await db.scalar(f"SELECT count(*) FROM posts WHERE {where}", params)
-    return int(total), newest
+        total = await db.scalar(f"SELECT count(*) FROM {table} WHERE {where}", params)
+    return int(total or 0), newest
 
 
 async def window(db: Database, query: PaneQuery, offset: int, limit: int) -> list[dict[str, Any]]:
     """Rows `offset` .. `offset + limit` of the pane, in its order."""
     where, params = query.where()
-    select = f"SELECT {ROW_COLUMNS} FROM posts WHERE {where}"
+    key = query.key
+    select = f"SELECT {ROW_COLUMNS} FROM {query.table} WHERE {where}"
     if not (query.lane == "inbox" and query.waiting_first):
         rows = await db.fetchall(
-            f"{select} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, limit, offset)
+            f"{select} ORDER BY {key} DESC LIMIT ? OFFSET ?", (*params, limit, offset)
         )
         return [decode(row) for row in rows]
     # Unanswered (oldest first), then answered (newest first): two index walks instead
     # of sorting the whole inbox on every window.
     waiting = int(
-        await db.scalar(f"SELECT count(*) FROM posts WHERE {where} AND answered_by IS NULL", params)
+        await db.scalar(
+            f"SELECT count(*) FROM {query.table} WHERE {where} AND posts.answered_by IS NULL",
+            params,
+        )
     )
     found: list[Any] = []
     if offset < waiting:
         found = await db.fetchall(
-            f"{select} AND answered_by IS NULL ORDER BY id LIMIT ? OFFSET ?",
+            f"{select} AND posts.answered_by IS NULL ORDER BY {key} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
     if len(found) < limit:
         found += await db.fetchall(
-            f"{select} AND answered_by IS NOT NULL ORDER BY id DESC LIMIT ? OFFSET ?",
+            f"{select} AND posts.answered_by IS NOT NULL ORDER BY {key} DESC LIMIT ? OFFSET ?",
             (*params, limit - len(found), max(0, offset - waiting)),
         )
     return [decode(row) for row in found]
@@ -148,14 +177,15 @@ async def window(db: Database, query: PaneQuery, offset: int, limit: int) -> lis
 async def position(db: Database, query: PaneQuery, post: dict[str, Any]) -> int:
     """How many rows of the pane come before `post` (its index in the pane)."""
     where, params = query.where()
+    key = query.key
     if query.lane == "inbox" and query.waiting_first:
         if post["answered_by"] is None:
-            before = "answered_by IS NULL AND id < ?"
+            before = f"posts.answered_by IS NULL AND {key} < ?"
         else:
-            before = "(answered_by IS NULL OR id > ?)"
+            before = f"(posts.answered_by IS NULL OR {key} > ?)"
     else:
-        before = "id > ?"
-    sql = f"SELECT count(*) FROM posts WHERE {where} AND {before}"
+        before = f"{key} > ?"
+    sql = f"SELECT count(*) FROM {query.table} WHERE {where} AND {before}"
     return int(await db.scalar(sql, (*params, post["id"])))
 
 
@@ -222,8 +252,8 @@ async def sentiment_series(
 async def unacknowledged_urgent(db: Database, limit: int = 20) -> list[dict[str, Any]]:
     """Urgent posts nobody has acknowledged yet, oldest first."""
     rows = await db.fetchall(
-        f"SELECT {ROW_COLUMNS}, urgent_category, urgent_reason FROM posts p WHERE urgent AND NOT "
-        "EXISTS (SELECT 1 FROM actions a WHERE a.post_id = p.id AND a.kind = 'ack') "
+        f"SELECT {ROW_COLUMNS}, urgent_category, urgent_reason FROM posts WHERE urgent AND NOT "
+        "EXISTS (SELECT 1 FROM actions a WHERE a.post_id = posts.id AND a.kind = 'ack') "
         "ORDER BY id LIMIT ?",
         (limit,),
     )

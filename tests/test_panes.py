@@ -51,7 +51,9 @@ async def test_newest_first_and_counts(db) -> None:
     ("words", "expected"),
     [
         ("stolen", 10),
-        ("STOLEN bik", 10),  # any case, and the start of a word
+        ("STOLEN bikes", 10),  # any case, and the same word stem
+        ("bik", 0),  # only whole words...
+        ("bik*", 10),  # ...unless asked for a prefix
         ("question 7", 1),
         ('"bike', 10),  # a stray quote is a character to find, not FTS5 syntax
         ("bike OR NOT", 0),  # operators are words here
@@ -67,7 +69,8 @@ async def test_search_finds_words_and_never_breaks(db, words: str, expected: int
 
 
 def test_fts_terms_quote_everything() -> None:
-    assert fts_terms('knife "high st" NEAR(x)') == '"knife"* "high"* "st"* "NEAR"* "x"*'
+    assert fts_terms('knife "high st" NEAR(x)') == '"knife" "high" "st" "NEAR" "x"'
+    assert fts_terms("bik* a*b*") == '"bik"* "a" "b"*'
 
 
 async def test_search_counts_stop_at_the_cap(db_path) -> None:

@@ -62,7 +62,11 @@ class SearchScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content("Search the whole event (all words must appear; empty clears):"))
-            yield Input(value=self.current, placeholder="e.g. knife high street", id="search-input")
+            yield Input(
+                value=self.current,
+                placeholder="e.g. knife high street (bik* for word starts)",
+                id="search-input",
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())
