@@ -122,8 +122,9 @@ def _decode(path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")  # a spreadsheet's byte-order mark is dropped
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise UserError(
-            f"{path}: not UTF-8 (bad byte at offset {exc.start}); save the sheet as CSV UTF-8"
+            f"{path}: line {line}: not UTF-8 text; save the sheet as CSV UTF-8"
         ) from None
     if not text.strip():
         raise UserError(f"{path}: empty, expected a header row like: at,account,text")
@@ -156,6 +157,7 @@ def read_sheet(path: Path, config: EventConfig) -> Sheet:
     reader = csv.reader(io.StringIO(_decode(path), newline=""), strict=True)
     sheet = Sheet(path)
     seen: dict[str, int] = {}
+    end = 0  # the line the last complete record ended on
     try:
         names = _header(path, next(reader))
         end = reader.line_num
@@ -180,7 +182,7 @@ def read_sheet(path: Path, config: EventConfig) -> Sheet:
             seen[row.key] = line
             sheet.slots.append(row)
     except csv.Error as exc:
-        raise UserError(f"{path}: line {reader.line_num}: not valid CSV: {exc}") from None
+        raise UserError(f"{path}: line {end + 1}: not valid CSV: {exc}") from None
     if not sheet.rows:
         raise UserError(f"{path}: no rows under the header")
     return sheet
