@@ -59,7 +59,9 @@ def status(item: ScheduledPost, now: datetime) -> str:
     """One line for the pane's status column."""
     if item.state == "planned":
         left = item.at - now
-        return f"in {_minutes(left)}" if left >= timedelta(minutes=1) else "due now"
+        if left >= timedelta(minutes=1):
+            return f"in {_minutes(left)}"
+        return "due now" if left > -timedelta(minutes=1) else f"{_minutes(left)} overdue"
     if item.state == "due":
         if item.hold == "missed":
             return "missed: needs a decision"
