@@ -258,7 +258,8 @@ def export_cmd(
                 await exporting.write_csv(rows, out)
             else:
                 title = f"#{hashtag.lstrip('#')}" if hashtag else config.event.name
-                await exporting.write_markdown(rows, out, title=f"Transcript: {title}", zone=zone)
+                await exporting.write_markdown(rows, out, title=f"Transcript: {title}", zone=zone,
+                                               ours=config.handles)  # fmt: skip
         finally:
             await db.close()
 
