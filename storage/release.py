@@ -78,13 +78,13 @@ async def release_due(db: Database, now: datetime, grace: timedelta) -> Release:
             since = row.at if row.state == "planned" else row.due_at or row.at
             if now - since > grace:
                 hold = "missed"
-            elif paused and row.released_by is None:
+            elif paused and (row.state == "planned" or row.released_by is None):
                 hold = "paused"
             else:
                 if row.state == "planned":
                     await tx.execute(
                         "UPDATE schedule SET state = 'due', attempt = attempt + 1, due_at = ?, "
-                        "updated_at = ? WHERE id = ?",
+                        "released_by = NULL, updated_at = ? WHERE id = ?",
                         (stamp, stamp, row.id),
                     )
                     row = (await fetch(tx, "WHERE id = ?", (row.id,)))[0]

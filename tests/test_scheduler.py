@@ -213,3 +213,17 @@ async def test_operator_changes_are_attributed_and_reach_the_change_feed(desk) -
     tick = await scheduler.tick()
     assert [item.key for item in tick.due] == ["kp24-05", "kp24-02"]
     assert tick.missed == ["kp24-01", "kp24-04"]
+
+
+async def test_an_item_once_posted_now_and_then_replanned_still_obeys_the_pause(desk) -> None:
+    db, clock, scheduler, outbox, show = desk
+    clock.at("07:00")
+    await show.post_now("lead", "kp24-02")
+    due = {item.key: item for item in (await scheduler.tick()).due}
+    assert sorted(due) == ["kp24-01", "kp24-02"]
+    await mark_result(db, due["kp24-02"].outgoing.key, "failed", now=clock(), note="X said no")
+    await show.postpone("lead", "kp24-02", to="07:15")
+    await show.pause("lead")
+    clock.at("07:15")
+    tick = await scheduler.tick()
+    assert (tick.due, tick.paused) == ([], ["kp24-02"])
