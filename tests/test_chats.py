@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, time
 from pathlib import Path
 
+import pytest
+
 from eventdesk.chats import followed_hashtags, live_chat, plan_chat_themes, theme_slots
-from eventdesk.config import EventConfig
+from eventdesk.config import EventConfig, parse_config
+from eventdesk.errors import UserError
 from storage import Database
 from storage.schedule import run_of_show
 
@@ -66,3 +70,21 @@ async def test_planning_again_adds_nothing_twice(tmp_path: Path, config: EventCo
         assert len(rows) == 3
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize(
+    ("chat", "message"),
+    [
+        ({"account": "SomeoneElse"}, "chat #polchat: account @SomeoneElse is not ours"),
+        ({"end": time(12, 0)}, "a chat's end must be after its start"),
+        ({"weekday": "thursdays"}, "key 'chats.0.weekday'"),
+    ],
+)
+def test_a_chat_config_is_checked(config: EventConfig, chat: dict, message: str) -> None:
+    base = {"hashtag": "polchat", "weekday": "thursday", "start": time(13), "end": time(14),
+            "theme": "Join us", "account": "KingsmerePolice"}  # fmt: skip
+    data = config.model_dump(exclude={"source", "chats"})
+    with pytest.raises(UserError, match=re.escape(message)):
+        parse_config({**data, "chats": [{**base, **chat}]})
+    assert parse_config({**data, "chats": [base]}).chats[0].days_ahead == 3
+    assert parse_config(data).schedule.grace_minutes == 10
