@@ -157,6 +157,7 @@ def demo(posts: int, seed: int, speed: str, at: str, fresh: bool, operator: str 
     if not replay.exists():
         click.echo(f"Generating the demo event ({posts} posts) into {replay} ...")
         write_replay(replay, config, seed=seed, posts=posts)
+    _run(import_run_of_show(db_path, bundled("demo_run_of_show.csv"), config, operator="demo"))
     _run_desk(
         DeskSettings(
             config=config,
@@ -257,7 +258,8 @@ def export_cmd(
                 await exporting.write_csv(rows, out)
             else:
                 title = f"#{hashtag.lstrip('#')}" if hashtag else config.event.name
-                await exporting.write_markdown(rows, out, title=f"Transcript: {title}", zone=zone)
+                await exporting.write_markdown(rows, out, title=f"Transcript: {title}", zone=zone,
+                                               ours=config.handles)  # fmt: skip
         finally:
             await db.close()
 
@@ -305,3 +307,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+
+
+from eventdesk.cli_schedule import import_run_of_show, schedule  # noqa: E402
+
+cli.add_command(schedule)

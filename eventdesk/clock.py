@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 
 def span(delta: timedelta) -> str:
@@ -23,3 +24,11 @@ def describe(now: datetime, start: datetime, end: datetime, zone) -> str:
     if now >= end:
         return f"{window} · ended {span(now - end)} ago"
     return f"{window} · {span(now - start)} in · {span(end - now)} left"
+
+
+Clock = Callable[[], datetime]
+"""What tells the core the time: `system_clock` on the desk, a fake in tests."""
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)

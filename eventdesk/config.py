@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -148,6 +148,44 @@ class Paths(_Strict):
     replay: Path | None = None
 
 
+class ScheduleConfig(_Strict):
+    """How the run-of-show is posted."""
+
+    # An item that fell due more than this long ago (the desk was down) is not posted
+    # by itself: it waits for an operator.
+    grace_minutes: int = Field(default=10, ge=0, le=240)
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class Chat(_Strict):
+    """A weekly hashtag chat, e.g. #polchat on Thursdays 13:00-14:00 (the event's zone).
+
+    Its theme post (`theme`, the post's whole text) goes out from `account`
+    `days_ahead` days before each chat, at the chat's start time.
+    """
+
+    hashtag: Hashtag
+    weekday: Weekday
+    start: time
+    end: time
+    theme: str = Field(min_length=1)
+    account: Handle
+    days_ahead: int = Field(default=3, ge=0, le=6)
+
+    @field_validator("hashtag")
+    @classmethod
+    def _strip_hash(cls, value: str) -> str:
+        return value.lstrip("#")
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Chat:
+        if self.end <= self.start:
+            raise ValueError("a chat's end must be after its start, on the same day")
+        return self
+
+
 class EventConfig(_Strict):
     """The whole config of one event."""
 
@@ -155,6 +193,8 @@ class EventConfig(_Strict):
     accounts: tuple[Account, ...] = Field(min_length=1)
     urgency: UrgencyConfig = UrgencyConfig()
     paths: Paths = Paths()
+    schedule: ScheduleConfig = ScheduleConfig()
+    chats: tuple[Chat, ...] = ()
     source: Path | None = None  # the file this was loaded from
 
     @model_validator(mode="after")
@@ -165,6 +205,13 @@ class EventConfig(_Strict):
             if key in seen:
                 raise ValueError(f"account @{account.handle} is listed twice")
             seen.add(key)
+        return self
+
+    @model_validator(mode="after")
+    def _chats_post_from_our_accounts(self) -> EventConfig:
+        for chat in self.chats:
+            if self.account(chat.account) is None:
+                raise ValueError(f"chat #{chat.hashtag}: account @{chat.account} is not ours")
         return self
 
     def account(self, handle: str) -> Account | None:

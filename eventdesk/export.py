@@ -107,16 +107,50 @@ def _thread_order(posts: list[dict[str, Any]]) -> Iterable[tuple[int, dict[str, 
         stack.extend((depth + 1, c) for c in reversed(children.get(post["id"], [])))
 
 
+_LABEL = re.compile(r"^(?:@\w+\s+)*([QA])(\d{1,2})\b", re.IGNORECASE)
+
+
+def _answers_under_questions(
+    conversations: dict[int, list[dict[str, Any]]], ours: frozenset[str]
+) -> dict[int, list[dict[str, Any]]]:
+    """In a chat many answer with a post of their own ("A2: ...") rather than a reply:
+    put each such thread under the latest of our questions with that number ("Q2")
+    posted before it. Questions count only from our accounts (`ours`, lower-cased)."""
+    questions: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for key, posts in conversations.items():
+        label = _LABEL.match(posts[0]["text"])
+        if label and label[1].upper() == "Q" and posts[0]["author_username"].lower() in ours:
+            questions[label[2]].append((posts[0]["created_at"], posts[0]["id"], key))
+    selected = {post["id"] for posts in conversations.values() for post in posts}
+    merged = dict(conversations)
+    for key, posts in conversations.items():
+        root, label = posts[0], _LABEL.match(posts[0]["text"])
+        if not label or label[1].upper() != "A" or root["reply_to_id"] in selected:
+            continue
+        earlier = [q for q in questions.get(label[2], []) if q[0] <= root["created_at"]]
+        if earlier:
+            _, question_id, question_key = max(earlier)
+            moved = [{**root, "reply_to_id": question_id}, *posts[1:]]
+            merged[question_key] = sorted(
+                merged[question_key] + moved, key=lambda p: (p["created_at"], p["id"])
+            )
+            del merged[key]
+    return merged
+
+
 async def write_markdown(
-    rows: AsyncIterator[dict[str, Any]], out: IO[str], *, title: str, zone: ZoneInfo
-) -> int:
+    rows: AsyncIterator[dict[str, Any]], out: IO[str], *, title: str, zone: ZoneInfo,
+    ours: frozenset[str] = frozenset(),
+) -> int:  # fmt: skip
     """The transcript a team publishes after a hashtag chat: one section per thread,
-    replies indented under what they answer, times in the event's zone."""
+    replies indented under what they answer, answers under their question (see
+    `_answers_under_questions`), times in the event's zone."""
     conversations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     count = 0
     async for row in rows:
         conversations[row["conversation_id"] or row["id"]].append(row)
         count += 1
+    conversations = _answers_under_questions(conversations, ours)
 
     def local(row: dict[str, Any]) -> datetime:
         return datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")).astimezone(zone)

@@ -136,6 +136,44 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');
     """,
+    # 6: the run-of-show (scheduled posts) and the desk's pause switch.
+    """
+    CREATE TABLE schedule (
+        id          INTEGER PRIMARY KEY,
+        key         TEXT NOT NULL UNIQUE,       -- stable across re-imports of the sheet
+        at          TEXT NOT NULL,              -- planned time, UTC as posts.created_at
+        account     TEXT NOT NULL,              -- our handle, without '@'
+        text        TEXT NOT NULL,
+        media       TEXT NOT NULL DEFAULT '[]', -- JSON array of absolute paths
+        owner       TEXT NOT NULL DEFAULT '',
+        tags        TEXT NOT NULL DEFAULT '[]', -- JSON array
+        origin      TEXT NOT NULL,              -- 'sheet', 'desk' or 'chat'
+        sheet_line  INTEGER,                    -- its CSV line at the last import
+        state       TEXT NOT NULL DEFAULT 'planned' CHECK (state IN
+                        ('planned', 'due', 'sending', 'posted', 'failed', 'skipped', 'unknown')),
+        hold        TEXT CHECK (hold IN ('missed', 'paused')),  -- due, waiting for a person
+        attempt     INTEGER NOT NULL DEFAULT 0, -- releases so far; part of the outbox key
+        due_at      TEXT,                       -- when it was last released to the outbox
+        released_by TEXT,                       -- the operator who said "post now"
+        outbox_key  TEXT,
+        remote_id   TEXT,
+        posted_at   TEXT,
+        note        TEXT,                       -- why skipped or failed
+        edited_by   TEXT,                       -- last operator to change it on the desk
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX schedule_at ON schedule (at, id);
+    CREATE INDEX schedule_open ON schedule (at) WHERE state IN ('planned', 'due');
+
+    CREATE TABLE desk_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        paused    INTEGER NOT NULL DEFAULT 0,
+        paused_by TEXT,
+        paused_at TEXT
+    );
+    INSERT INTO desk_state (id, paused) VALUES (1, 0);
+    """,
 )
 
 LATEST = len(MIGRATIONS)
