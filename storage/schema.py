@@ -122,6 +122,13 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');
     """,
+    # 7 (issue 6): posts read from X per UTC day, for the read budget (X bills per post).
+    """
+    CREATE TABLE x_reads (
+        day   TEXT PRIMARY KEY,                 -- 'YYYY-MM-DD', UTC
+        posts INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 LATEST = len(MIGRATIONS)
