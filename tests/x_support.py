@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +19,39 @@ import pytest
 import vcr
 from vcr.stubs import VCRHTTPResponse
 
-from eventdesk.config import EventConfig, XConfig
+from eventdesk.config import EventConfig, XConfig, parse_config
 from tests.conftest import CASSETTES
 
 OURS = Path(__file__).parent / "cassettes"
 MATCH = ["method", "scheme", "host", "port", "path", "query"]
 BEARER = "AAAAtest-bearer-7f3c9e1d5b"  # invented; only cassettes ever see it
+NOW = 1_795_082_400.0  # 2026-11-19T10:00:00Z, three hours into the test event
+RESET = 1_795_083_300  # the cassettes' x-rate-limit-reset, 15 minutes later
+
+# The event the hand-made cassettes were written for: one account with a user id
+# (polled through the mentions endpoint), one without (found by search).
+EVENT = """
+[event]
+name = "Kingsmere Police 24"
+timezone = "Europe/London"
+start = 2026-11-19T07:00:00
+end = 2026-11-20T07:00:00
+hashtags = ["KP24", "polchat"]
+
+[[accounts]]
+handle = "KingsmerePolice"
+name = "Kingsmere Police"
+user_id = "1400000000000000001"
+
+[[accounts]]
+handle = "KingsmereAir"
+name = "Kingsmere Air Support"
+"""
+
+
+def x_event(**settings: Any) -> EventConfig:
+    """The cassettes' event with an [x] section."""
+    return with_x(parse_config(tomllib.loads(EVENT)), **settings)
 
 
 def recorder(folder: Path) -> vcr.VCR:
@@ -99,15 +128,31 @@ def with_x(config: EventConfig, **settings: Any) -> EventConfig:
 
 
 class FakeTime:
-    """An injectable clock and sleep: sleeping moves the clock, nobody waits."""
+    """An injectable clock and sleep: sleeping moves the clock, nobody waits.
 
-    def __init__(self, start: float = 1_763_539_200.0) -> None:  # 2025-11-19T08:00Z
+    Records each sleep with the source's state and reason at that moment, and closes
+    the source once `stop(self)` holds, so a test of an endless source ends.
+    """
+
+    def __init__(self, stop: Callable[[FakeTime], bool] | None = None, start: float = NOW) -> None:
         self.now = start
         self.slept: list[float] = []
+        self.seen: list[tuple[str, str | None]] = []
+        self.stop = stop
+        self.source: Any = None
 
     def clock(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
+        if self.source is not None:
+            self.seen.append((self.source.state.value, self.source.reason))
         self.now += max(seconds, 0.0)
+        if self.stop is not None and self.stop(self) and self.source is not None:
+            await self.source.close()
+
+    @property
+    def waits(self) -> list[float]:
+        """The sleeps that waited at all (not the zero waits before a first call)."""
+        return [round(s, 2) for s in self.slept if s > 0]
