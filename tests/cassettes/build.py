@@ -293,6 +293,50 @@ SCENARIOS: dict[str, list[dict]] = {
 }
 
 
+REPLY_TO = T4["id"]
+REPLY = "Sorry to hear that. Report it at https://kingsmere.police.example/report & keep the ref"
+POSTED = snowflake(at(12), 10)
+DUPLICATE = json.dumps({"detail": "You are not allowed to create a Tweet with duplicate content.",
+                        "type": "about:blank", "title": "Forbidden", "status": 403})  # fmt: skip
+
+
+def create(status: int, body: str, headers: dict[str, str] | None = None) -> dict:
+    sent = {"reply": {"in_reply_to_tweet_id": REPLY_TO}, "text": REPLY}
+    return interaction("POST", "/tweets", None, status, body, headers, json.dumps(sent))
+
+
+# Our replies through create_tweet: accepted; refused as a duplicate and settled from
+# our recent posts (as X returns them: @name in front, & escaped, the link shortened);
+# and the ways a send fails.
+SCENARIOS.update({
+    "publish_reply.yaml": [
+        create(201, json.dumps({"data": {"id": POSTED, "text": "@amira_k " + REPLY,
+                                         "edit_history_tweet_ids": [POSTED]}})),
+    ],
+    "publish_duplicate.yaml": [
+        create(403, DUPLICATE),
+        interaction("GET", f"/users/{POLICE_ID}/tweets",
+                    {"max_results": 100, "tweet.fields": "created_at,referenced_tweets"}, 200,
+                    json.dumps({"data": [
+                        {"id": snowflake(at(11), 11), "text": "Another reply entirely",
+                         "created_at": "2026-11-19T09:11:00.000Z",
+                         "referenced_tweets": [{"type": "replied_to", "id": REPLY_TO}]},
+                        {"id": POSTED, "created_at": "2026-11-19T09:12:00.000Z",
+                         "text": "@amira_k Sorry to hear that. Report it at "
+                                 "https://t.co/AbCdEf1234 &amp; keep the ref",
+                         "referenced_tweets": [{"type": "replied_to", "id": REPLY_TO}]},
+                    ], "meta": {"result_count": 2}})),
+    ],
+    "publish_faults.yaml": [
+        create(503, PROBLEM),
+        create(429, TOO_MANY, headers=None),
+        create(401, json.dumps({"title": "Unauthorized", "type": "about:blank", "status": 401,
+                                "detail": "Unauthorized"})),
+        create(403, FORBIDDEN),
+    ],
+})  # fmt: skip
+
+
 def main() -> None:
     for name, interactions in SCENARIOS.items():
         text = "# Written by tests/cassettes/build.py: invented data, in vcrpy's format.\n"
