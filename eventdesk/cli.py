@@ -305,3 +305,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+
+
+from eventdesk.cli_doctor import doctor  # noqa: E402  (registered last: its own module)
+
+cli.add_command(doctor)
