@@ -336,6 +336,37 @@ SCENARIOS.update({
     ],
 })  # fmt: skip
 
+UNAUTHORIZED = json.dumps({"title": "Unauthorized", "type": "about:blank", "status": 401,
+                           "detail": "Unauthorized"})  # fmt: skip
+
+
+def me(username: str, user_id: str) -> dict:
+    body = json.dumps({"data": {"id": user_id, "name": username, "username": username}})
+    return interaction("GET", "/users/me", None, 200, body, limits(74, 75))
+
+
+# `eventdesk doctor`: every endpoint answering, then a setup with things to fix.
+SCENARIOS.update({
+    "doctor_ok.yaml": [
+        interaction("GET", "/tweets/search/recent", {"query": GAP_QUERY, "max_results": 10},
+                    200, page([T1]), {**limits(449), "x-access-level": "read-write"}),
+        interaction("GET", f"/users/{POLICE_ID}/mentions", {"max_results": 5}, 200, page([T4]),
+                    limits(179, 180)),
+        rules_get([{**WANTED[0], "id": "1790000000000000001"},
+                   {"id": "1790000000000000003", "value": "from:someone", "tag": "another-tool"}]),
+        me("KingsmerePolice", POLICE_ID),
+        me("KingsmereAir", "1400000000000000003"),
+    ],
+    "doctor_problems.yaml": [
+        interaction("GET", "/tweets/search/recent", {"query": GAP_QUERY, "max_results": 10},
+                    401, UNAUTHORIZED),
+        interaction("GET", f"/users/{POLICE_ID}/mentions", {"max_results": 5}, 429, TOO_MANY,
+                    limits(0, 180)),
+        interaction("GET", "/tweets/search/stream/rules", None, 403, FORBIDDEN),
+        me("someone_else", "900"),
+    ],
+})  # fmt: skip
+
 
 def main() -> None:
     for name, interactions in SCENARIOS.items():
