@@ -132,7 +132,8 @@ def tweet_lines(page: Mapping[str, Any]) -> list[tuple[int, str]]:
     data = page.get("data")
     if not isinstance(data, list):
         return []
-    includes = page.get("includes") if isinstance(page.get("includes"), Mapping) else {}
+    found = page.get("includes")
+    includes: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     users = {u.get("id"): u for u in includes.get("users") or () if isinstance(u, Mapping)}
     tweets = {t.get("id"): t for t in includes.get("tweets") or () if isinstance(t, Mapping)}
     lines = []

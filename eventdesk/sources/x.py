@@ -81,10 +81,11 @@ class Cursor:
     def load(cls, position: Any) -> Cursor:
         if not isinstance(position, dict):
             return cls()
-        since = position.get("since_id")
-        mentions = position.get("mentions") if isinstance(position.get("mentions"), dict) else {}
+        since = str(position.get("since_id"))
+        found = position.get("mentions")
+        mentions: dict[str, Any] = found if isinstance(found, dict) else {}
         return cls(
-            int(since) if str(since).isdigit() else None,
+            int(since) if since.isdigit() else None,
             {k: int(v) for k, v in mentions.items() if str(v).isdigit()},
         )
 
@@ -368,8 +369,12 @@ class XSource:
                     yield line
                     failures = 0
             except XProblem as exc:  # the backfill failed: drop and try again
-                kind = "http" if exc.status else "network"
-                end = StreamEnd(kind, exc.status, detail=f"backfill: {exc}")
+                detail = f"backfill: {exc}"
+                end = (
+                    StreamEnd("http", exc.status, detail=detail)
+                    if exc.status
+                    else (StreamEnd("network", detail=detail))
+                )
             finally:
                 connection.stop()
                 await connection.join()
