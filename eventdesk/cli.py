@@ -309,6 +309,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
 
 
+# Command groups in their own modules, registered last (they import from this one).
+from eventdesk.cli_doctor import doctor  # noqa: E402
 from eventdesk.cli_schedule import import_run_of_show, schedule  # noqa: E402
 
 cli.add_command(schedule)
+cli.add_command(doctor)

@@ -185,6 +185,21 @@ class Chat(_Strict):
             raise ValueError("a chat's end must be after its start, on the same day")
         return self
 
+class XConfig(_Strict):
+    """The live X source: stream or poll, the read budget, where the secrets are.
+
+    X bills reads per post, so the caps are the force's own limits; polling stops at a
+    cap unless `stop_at_cap = false`. `secrets` is relative to the config file.
+    """
+
+    mode: Literal["stream", "poll"] = "stream"
+    poll_seconds: float = Field(default=60.0, ge=5, le=3600)
+    reads_per_day: int | None = Field(default=None, ge=1)
+    reads_per_month: int | None = Field(default=None, ge=1)
+    warn_at: float = Field(default=0.8, gt=0, le=1)
+    stop_at_cap: bool = True
+    secrets: Path | None = None
+
 
 class EventConfig(_Strict):
     """The whole config of one event."""
@@ -195,6 +210,7 @@ class EventConfig(_Strict):
     paths: Paths = Paths()
     schedule: ScheduleConfig = ScheduleConfig()
     chats: tuple[Chat, ...] = ()
+    x: XConfig | None = None  # no [x] section: no live source
     source: Path | None = None  # the file this was loaded from
 
     @model_validator(mode="after")

@@ -174,6 +174,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO desk_state (id, paused) VALUES (1, 0);
     """,
+    # 7: posts read from X per UTC day, for the read budget (X bills per post).
+    """
+    CREATE TABLE x_reads (
+        day   TEXT PRIMARY KEY,                 -- 'YYYY-MM-DD', UTC
+        posts INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

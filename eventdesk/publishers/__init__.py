@@ -1,0 +1,1 @@
+"""Where posts go: X itself (the outbox's dry run lives with the outbox)."""
