@@ -133,7 +133,7 @@ def make_app(config: EventConfig, db_path: Path, **changes) -> EventDeskApp:
     return EventDeskApp(settings)
 
 
-async def settle(pilot, condition=None, timeout: float = 5.0) -> None:
+async def settle(pilot, condition=None, timeout: float = 30.0) -> None:
     """Give the app's workers time; wait until `condition()` holds when given.
 
     (The change-feed worker never completes, so there is nothing to join: poll.)
