@@ -24,7 +24,7 @@ from eventdesk.sentiment import SentimentScorer
 from eventdesk.sources.base import Source, SourceLine
 from eventdesk.urgency import UrgencyDetector
 from storage import Database
-from storage.posts import BatchResult, Reject, checkpoint, write_batch
+from storage.posts import BatchResult, Prepared, Reject, checkpoint, prepare, write_prepared
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ EXCERPT = 200  # characters of a rejected line kept for the operator
 class Processed:
     """One batch after parsing and scoring, ready to write."""
 
-    posts: list[Any] = field(default_factory=list)
+    posts: list[Any] = field(default_factory=list)  # Posts, then storage's Prepared
     post_lines: list[int] = field(default_factory=list)  # the line each post came from
     raw_from_line: dict[int, int] = field(default_factory=dict)  # see _process_in_worker
     rejects: list[Reject] = field(default_factory=list)
@@ -83,16 +83,26 @@ def _init_worker(config: EventConfig) -> None:
 
 
 def _process_in_worker(lines: Sequence[tuple[int, str, str | None]]) -> Processed:
-    """Process in a worker process. A stream message's raw JSON is its whole line,
-    which the parent still holds: leave it out of the answer (half the bytes to
-    pickle) and say which line to take it from."""
     assert _worker is not None, "worker not initialised"
-    out = _worker.process(lines)
+    return _prepared(_worker.process(lines), lines, keep_raw=False)
+
+
+def _prepared(
+    out: Processed, lines: Sequence[tuple[int, str, str | None]], *, keep_raw: bool
+) -> Processed:
+    """Turn the batch's posts into storage's plain `Prepared` tuples, so the writer only
+    runs SQL. In a worker process (`keep_raw` false), a stream message's raw JSON (its
+    whole line, which the parent still holds) is left out of the answer, half the bytes
+    to pickle, and `raw_from_line` says which line to take it from."""
     texts = {number: text for number, text, _ in lines}
-    for index, (post, number) in enumerate(zip(out.posts, out.post_lines, strict=True)):
-        if post.raw == texts[number].rstrip("\r\n"):
-            post.raw = ""
-            out.raw_from_line[index] = number
+    prepared: list[Prepared] = []
+    for post, number in zip(out.posts, out.post_lines, strict=True):
+        item = prepare(post)
+        if not keep_raw and item.raw == texts[number].rstrip("\r\n"):
+            item = item._replace(raw="")
+            out.raw_from_line[len(prepared)] = number
+        prepared.append(item)
+    out.posts = prepared
     return out
 
 
@@ -100,7 +110,7 @@ def _restore_raw(batch: Processed, lines: Sequence[tuple[int, str, str | None]])
     if batch.raw_from_line:
         texts = {number: text for number, text, _ in lines}
         for index, number in batch.raw_from_line.items():
-            batch.posts[index].raw = texts[number].rstrip("\r\n")
+            batch.posts[index] = batch.posts[index]._replace(raw=texts[number].rstrip("\r\n"))
         batch.raw_from_line.clear()
 
 
@@ -169,8 +179,11 @@ class Ingest:
         else:
             local = await asyncio.to_thread(Processor, self.config)
 
+            def process_here(lines: Any) -> Processed:
+                return _prepared(local.process(lines), lines, keep_raw=True)
+
             def run_batch(lines: Any) -> Awaitable[Processed]:
-                return asyncio.to_thread(local.process, lines)
+                return asyncio.to_thread(process_here, lines)
 
         lines: asyncio.Queue[SourceLine | None] = asyncio.Queue(maxsize=self.batch_size * 4)
         batches: asyncio.Queue[tuple[asyncio.Future[Processed], Any] | None] = asyncio.Queue(
@@ -246,7 +259,7 @@ class Ingest:
             _restore_raw(batch, payload)
             count = len(payload)
             batch.position = position
-            result = await write_batch(
+            result = await write_prepared(
                 self.db, batch.posts, batch.rejects, source=key, position=position
             )
             summary = self.summary

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from eventdesk.model import Lane, Post
 from storage.db import Database
@@ -64,11 +64,31 @@ _INSERT_POST = (
 )
 
 
-def _row(post: Post, now: str) -> tuple[Any, ...]:
-    sentiment, urgency = post.sentiment, post.urgency
-    return (
+class Prepared(NamedTuple):
+    """A post reduced to the plain values storing it needs.
+
+    Made where the post was scored (a worker process, when there are workers): a tuple
+    of strings and numbers is cheap to send back, and the writer only runs SQL. `raw`
+    may be left empty by a worker and filled in again by the parent, which holds it.
+    """
+
+    id: int
+    row: tuple[Any, ...]  # the posts columns up to, not including, raw and ingested_at
+    raw: str
+    tags: tuple[str, ...]  # lower-cased, unique
+    minute: str  # 'YYYY-MM-DDTHH:MM', UTC
+    lanes: tuple[str, ...]
+    compound: float
+    answers: int | None  # ours, replying to this post id
+    inbox: bool
+
+
+def prepare(post: Post) -> Prepared:
+    sentiment, urgency, lanes = post.sentiment, post.urgency, post.lanes
+    created = utc_text(post.created_at)
+    row = (
         post.id,
-        utc_text(post.created_at),
+        created,
         storable(post.author_id),
         storable(post.author_username),
         storable(post.author_name),
@@ -83,9 +103,9 @@ def _row(post: Post, now: str) -> tuple[Any, ...]:
         json.dumps([storable(u) for u in post.urls], ensure_ascii=False),
         json.dumps(post.metrics),
         post.lang,
-        Lane.HASHTAG in post.lanes,
-        Lane.INBOX in post.lanes,
-        Lane.OWN in post.lanes,
+        Lane.HASHTAG in lanes,
+        Lane.INBOX in lanes,
+        Lane.OWN in lanes,
         sentiment.compound if sentiment else None,
         sentiment.pos if sentiment else None,
         sentiment.neu if sentiment else None,
@@ -93,9 +113,23 @@ def _row(post: Post, now: str) -> tuple[Any, ...]:
         urgency is not None,
         urgency.category if urgency else None,
         urgency.reason if urgency else None,
-        storable(post.raw),
-        now,
     )
+    return Prepared(
+        id=post.id,
+        row=row,
+        raw=post.raw,
+        tags=tuple(dict.fromkeys(storable(tag.lower()) for tag in post.hashtags)),
+        minute=created[:16],
+        lanes=tuple(sorted(lane.value for lane in lanes)),
+        compound=sentiment.compound if sentiment else 0.0,
+        answers=post.reply_to_id if Lane.OWN in lanes else None,
+        inbox=Lane.INBOX in lanes,
+    )
+
+
+def _row(post: Post, now: str) -> tuple[Any, ...]:
+    """A post's whole row for the posts table (benchmarks insert these directly)."""
+    return (*prepare(post).row, storable(post.raw), now)
 
 
 async def write_batch(
@@ -112,8 +146,22 @@ async def write_batch(
     and is left as it was. Because the checkpoint commits with the batch, a process
     killed at any moment resumes exactly after the last stored batch.
     """
+    return await write_prepared(
+        db, [prepare(post) for post in posts], rejects, source=source, position=position
+    )
+
+
+async def write_prepared(
+    db: Database,
+    posts: Sequence[Prepared],
+    rejects: Sequence[Reject] = (),
+    *,
+    source: str,
+    position: Any = None,
+) -> BatchResult:
+    """`write_batch` for posts already prepared (by a worker process)."""
     now = utc_text(datetime.now(UTC))
-    unique: dict[int, Post] = {}
+    unique: dict[int, Prepared] = {}
     for post in posts:
         unique.setdefault(post.id, post)
     async with db.transaction() as tx:
@@ -128,14 +176,10 @@ async def write_batch(
                 known.update(row[0] for row in rows)
             fresh = [post for post in fresh if post.id not in known]
         if fresh:
-            await tx.executemany(_INSERT_POST, (_row(post, now) for post in fresh))
+            await tx.executemany(_INSERT_POST, ((*p.row, storable(p.raw), now) for p in fresh))
             await tx.executemany(
                 "INSERT OR IGNORE INTO post_hashtags (tag, post_id) VALUES (?, ?)",
-                (
-                    (storable(tag.lower()), post.id)
-                    for post in fresh
-                    for tag in dict.fromkeys(post.hashtags)
-                ),
+                ((tag, p.id) for p in fresh for tag in p.tags),
             )
             await _link_answers(tx, fresh)
             await _add_minute_stats(tx, fresh)
@@ -159,15 +203,13 @@ async def write_batch(
     return BatchResult(inserted=len(fresh), duplicates=len(posts) - len(fresh))
 
 
-async def _add_minute_stats(tx: Any, fresh: Sequence[Post]) -> None:
+async def _add_minute_stats(tx: Any, fresh: Sequence[Prepared]) -> None:
     totals: dict[tuple[str, str], list[float]] = {}
     for post in fresh:
-        minute = utc_text(post.created_at)[:16]
-        compound = post.sentiment.compound if post.sentiment else 0.0
         for lane in post.lanes:
-            entry = totals.setdefault((minute, lane.value), [0, 0.0])
+            entry = totals.setdefault((post.minute, lane), [0, 0.0])
             entry[0] += 1
-            entry[1] += compound
+            entry[1] += post.compound
     if totals:
         await tx.executemany(
             "INSERT INTO minute_stats (minute, lane, posts, compound_sum) VALUES (?, ?, ?, ?) "
@@ -177,14 +219,14 @@ async def _add_minute_stats(tx: Any, fresh: Sequence[Post]) -> None:
         )
 
 
-async def _link_answers(tx: Any, fresh: Sequence[Post]) -> None:
+async def _link_answers(tx: Any, fresh: Sequence[Prepared]) -> None:
     """Mark inbox posts we replied to, whichever of the two arrived first."""
-    ours = [(p.id, p.reply_to_id) for p in fresh if Lane.OWN in p.lanes and p.reply_to_id]
+    ours = [(p.id, p.answers) for p in fresh if p.answers]
     if ours:
         await tx.executemany(
             "UPDATE posts SET answered_by = ? WHERE id = ? AND answered_by IS NULL", ours
         )
-    inbox = [(p.id,) for p in fresh if Lane.INBOX in p.lanes]
+    inbox = [(p.id,) for p in fresh if p.inbox]
     if inbox:
         await tx.executemany(
             "UPDATE posts SET answered_by = (SELECT min(r.id) FROM posts r "
