@@ -52,6 +52,7 @@ class EventDeskApp(App[None]):
         Binding("p", "pause", "Pause"),
         Binding("s", "cycle_sentiment", "Sentiment", show=False),
         Binding("u", "toggle_urgent", "Urgent only", show=False),
+        Binding("c", "cycle_account", "Account", show=False),
         Binding("o", "toggle_order", "Inbox order", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -67,6 +68,7 @@ class EventDeskApp(App[None]):
         ("/", "search the whole event (this pane)"),
         ("s", "filter by sentiment: all → ▼ → ● → ▲"),
         ("u", "urgent posts only"),
+        ("c", "one of our accounts: its posts and posts to it (cycles, then all)"),
         ("o", "inbox: unanswered first ↔ newest first"),
         ("p", "pause / resume following new posts"),
         ("?", "this help"),
@@ -262,6 +264,8 @@ class EventDeskApp(App[None]):
             filters.append({"negative": "▼", "neutral": "●", "positive": "▲"}[query.sentiment])
         if query.urgent_only:
             filters.append("urgent only")
+        if query.account:
+            filters.append(f"@{query.account}")
         if query.search:
             filters.append(f"“{query.search}”")
         if query.lane == "inbox":
@@ -275,6 +279,11 @@ class EventDeskApp(App[None]):
         current = self._queries[self.active].sentiment
         following = SENTIMENT_CYCLE[(SENTIMENT_CYCLE.index(current) + 1) % len(SENTIMENT_CYCLE)]
         self._requery(sentiment=following)
+
+    def action_cycle_account(self) -> None:
+        handles = [None, *(account.handle for account in self.settings.config.accounts)]
+        current = self._queries[self.active].account
+        self._requery(account=handles[(handles.index(current) + 1) % len(handles)])
 
     def action_toggle_urgent(self) -> None:
         self._requery(urgent_only=not self._queries[self.active].urgent_only)

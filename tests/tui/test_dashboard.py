@@ -128,6 +128,37 @@ async def test_filters_search_order_and_pause(desk_db, config) -> None:
         assert not inbox.paused
 
 
+async def test_account_filter_cycles_through_our_accounts(desk_db, config) -> None:
+    import json
+    import sqlite3
+
+    with sqlite3.connect(desk_db) as conn:
+        rows = conn.execute("SELECT author_username, mentions FROM posts WHERE in_inbox").fetchall()
+    handles = [account.handle for account in config.accounts]
+    expected = {
+        handle: sum(
+            1
+            for author, mentions in rows
+            if author.lower() == handle.lower()
+            or handle.lower() in (m.lower() for m in json.loads(mentions))
+        )
+        for handle in handles
+    }
+    assert expected[handles[0]] > 0
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        inbox = lists(app)[2]
+        everything = inbox.total
+        await pilot.press("3")
+        for handle in handles:
+            await pilot.press("c")
+            await settle(pilot, lambda h=handle: f"@{h}" in app.panes[2].filters)
+            await settle(pilot, lambda h=handle: inbox.total == expected[h])
+        await pilot.press("c")  # and back to every post
+        await settle(pilot, lambda: inbox.total == everything and "@" not in app.panes[2].filters)
+
+
 async def test_help_screen_lists_every_binding(desk_db, config) -> None:
     app = make_app(config, desk_db)
     async with app.run_test(size=(100, 40)) as pilot:
