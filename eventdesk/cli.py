@@ -305,3 +305,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+
+
+from eventdesk.cli_actions import register as _register_actions  # noqa: E402
+
+_register_actions(cli)

@@ -56,6 +56,7 @@ class AuditEntry:
     target: str  # what changed, e.g. 'outbox:12', 'assignment:3', 'post:1861…'
     before: dict[str, Any]
     after: dict[str, Any]
+    hash: str | None  # None only for rows the migration copied, until the next append
 
 
 async def _seal(tx: _Tx) -> tuple[int, str]:
@@ -197,6 +198,7 @@ def _entry(row: dict[str, Any]) -> AuditEntry:
         target=row["target"],
         before=json.loads(row["before"]),
         after=json.loads(row["after"]),
+        hash=row["hash"],
     )
 
 
@@ -204,7 +206,7 @@ async def entries(
     db: Database, *, post_id: int | None = None, after_seq: int = 0, limit: int = 500
 ) -> list[AuditEntry]:
     """Audit rows in order, all or one post's, after `after_seq` (for paging a screen)."""
-    sql = f"SELECT {_COLUMNS} FROM audit WHERE seq > ?"
+    sql = f"SELECT {_COLUMNS}, hash FROM audit WHERE seq > ?"
     params: list[Any] = [after_seq]
     if post_id is not None:
         sql += " AND post_id = ?"
