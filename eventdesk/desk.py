@@ -43,6 +43,7 @@ Scheduler = Callable[[Database, str], Awaitable[None]]
 
 
 class DeskRole(enum.StrEnum):
+    STARTING = "starting"
     STANDBY = "standby"  # another process is the desk
     DESK = "desk"  # this process holds the lease and runs the roles
     STOPPED = "stopped"
@@ -94,7 +95,7 @@ class Desk:
         self.poll_seconds = poll_seconds
         self.on_role = on_role
         self.holder = holder_id()
-        self.role = DeskRole.STANDBY
+        self.role = DeskRole.STARTING
         self._stop = asyncio.Event()
         self._db: Database | None = None
 
