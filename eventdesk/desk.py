@@ -21,8 +21,9 @@ import os
 import socket
 import sqlite3
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from eventdesk.config import EventConfig
 from eventdesk.ingest import Ingest
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 SourceFactory = Callable[[], Source]
 # The scheduler of issue 5 plugs in here: run while this process is the desk, given the
 # desk's database and lease holder id (for the sender's fence); cancelled on losing it.
-Scheduler = Callable[[Database, str], Awaitable[None]]
+Scheduler = Callable[[Database, str], Coroutine[Any, Any, None]]
 
 
 class DeskRole(enum.StrEnum):
@@ -130,7 +131,12 @@ class Desk:
         self._db = db
         try:
             while not self._stop.is_set():
-                if await self.try_become_desk(db):
+                try:
+                    became = await self.try_become_desk(db)
+                except sqlite3.OperationalError as exc:  # busy past the timeout: try again
+                    log.warning("desk lease check failed: %s", exc)
+                    became = False
+                if became:
                     await self._hold(db)
                     continue
                 current = await leases.current(db)
@@ -152,7 +158,7 @@ class Desk:
             log.warning("outbox %s was being sent when the last desk stopped: unknown", item.id)
         self._set_role(DeskRole.DESK, self.holder)
         sender = OutboxSender(db, self.publisher, self.holder)
-        tasks = {
+        tasks: set[asyncio.Task[Any]] = {
             asyncio.create_task(self._heartbeat(db), name="desk-heartbeat"),
             asyncio.create_task(sender.run(), name="desk-outbox"),
             asyncio.create_task(self._stop.wait(), name="desk-stop"),

@@ -55,8 +55,9 @@ class _Names:
 
 
 def _assignment_line(item: Assignment, names: _Names, zone: ZoneInfo) -> str:
-    flags = " **URGENT** (passed on by phone)" if item.urgent and item.phoned else ""
-    flags = " **URGENT**" if item.urgent and not item.phoned else flags
+    flags = ""
+    if item.urgent:
+        flags = " **URGENT** (passed on by phone)" if item.phoned else " **URGENT**"
     note = f": {md_text(item.note)}" if item.note else ""
     return (
         f"- post {item.post_id}, {item.state.value} since {_local(item.updated_at, zone)}, "
@@ -86,23 +87,23 @@ def write_handoff(report: HandoffReport, config: EventConfig, out: IO[str]) -> N
     out.write("" if report.notes else "_No notes._\n")
 
     out.write("\n## Urgent posts and where they stand\n\n")
-    for item in report.urgent:
-        state = [f"seen by {names.person(item.acknowledged_by)}" if item.acknowledged_by
+    for urgent in report.urgent:
+        state = [f"seen by {names.person(urgent.acknowledged_by)}" if urgent.acknowledged_by
                  else "**not acknowledged**"]  # fmt: skip
-        for a in item.assignments:
+        for a in urgent.assignments:
             who = names.person(a.to_operator) if a.to_operator else names.team(a.to_team)
             phoned = ", phoned" if a.phoned else ""
             outcome = f": {md_text(a.outcome)}" if a.outcome else ""
             state.append(f"handed to {who} ({a.state.value}{phoned}{outcome})")
-        if item.reply_states:
-            state.append("our reply " + ", ".join(item.reply_states))
-        elif item.answered_on_x:
+        if urgent.reply_states:
+            state.append("our reply " + ", ".join(urgent.reply_states))
+        elif urgent.answered_on_x:
             state.append("answered on X")
         else:
             state.append("no reply")
         out.write(
-            f"- {_local(item.created_at, zone)} @{md_text(item.author_username)} "
-            f"(post {item.post_id}): {_excerpt(item.text)}  \n  {'; '.join(state)}\n"
+            f"- {_local(urgent.created_at, zone)} @{md_text(urgent.author_username)} "
+            f"(post {urgent.post_id}): {_excerpt(urgent.text)}  \n  {'; '.join(state)}\n"
         )
     out.write("" if report.urgent else "_None._\n")
 
@@ -151,7 +152,8 @@ def write_handoff(report: HandoffReport, config: EventConfig, out: IO[str]) -> N
     out.write("\n## Volume and sentiment since the last handoff\n\n")
     for lane in report.volume:
         mood = "–" if lane.mean_sentiment is None else f"{lane.mean_sentiment:+.2f}"
-        out.write(f"- {lane.lane}: {lane.posts} posts, mean sentiment {mood}\n")
+        noun = "post" if lane.posts == 1 else "posts"
+        out.write(f"- {lane.lane}: {lane.posts} {noun}, mean sentiment {mood}\n")
     out.write("" if report.volume else "_No posts._\n")
 
     m = report.metrics
