@@ -310,8 +310,10 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Command groups in their own modules, registered last (they import from this one).
+from eventdesk.cli_actions import register as _register_actions  # noqa: E402
 from eventdesk.cli_doctor import doctor  # noqa: E402
 from eventdesk.cli_schedule import import_run_of_show, schedule  # noqa: E402
 
 cli.add_command(schedule)
 cli.add_command(doctor)
+_register_actions(cli)

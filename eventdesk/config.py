@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from eventdesk.errors import UserError
+from eventdesk.xtext import LIMIT, weigh
 
 Handle = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,15}$")]
 Hashtag = Annotated[str, StringConstraints(pattern=r"^#?\w{1,100}$")]
@@ -201,6 +202,51 @@ class XConfig(_Strict):
     secrets: Path | None = None
 
 
+Initials = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+
+
+class Operator(_Strict):
+    """A member of the desk: their login on the shared host and how they sign posts."""
+
+    login: str = Field(min_length=1, max_length=64)  # the OS user, as getpass gives it
+    name: str = Field(min_length=1, max_length=80)
+    initials: Initials | None = None  # e.g. "MJ": signs the chief officers' posts
+    rank: str | None = Field(default=None, max_length=20)  # e.g. "ACC"
+    team: Key | None = None  # a [[teams]] key
+
+
+class Team(_Strict):
+    """Somewhere a post can be handed off to, e.g. the 101 control room."""
+
+    key: Key
+    name: str = Field(min_length=1, max_length=80)
+
+
+class CannedReply(_Strict):
+    """A ready reply. `urgent_first` ones are offered first on urgent posts (the 999 advice)."""
+
+    key: Key
+    title: str = Field(min_length=1, max_length=80)
+    text: str = Field(min_length=1)
+    urgent_first: bool = False
+
+    @field_validator("text")
+    @classmethod
+    def _fits(cls, value: str) -> str:
+        weighed = weigh(value)
+        if weighed.length > LIMIT:
+            raise ValueError(f"longer than X allows ({weighed.length} of {LIMIT})")
+        return value
+
+
+class DeskConfig(_Strict):
+    """How long a claim ("MJ is replying") and the desk process's lease last."""
+
+    claim_expiry: float = Field(default=120, gt=0, le=3600)  # seconds
+    lease_seconds: float = Field(default=10, ge=2, le=300)
+
+
 class EventConfig(_Strict):
     """The whole config of one event."""
 
@@ -211,6 +257,10 @@ class EventConfig(_Strict):
     schedule: ScheduleConfig = ScheduleConfig()
     chats: tuple[Chat, ...] = ()
     x: XConfig | None = None  # no [x] section: no live source
+    operators: tuple[Operator, ...] = ()
+    teams: tuple[Team, ...] = ()
+    canned_replies: tuple[CannedReply, ...] = ()
+    desk: DeskConfig = DeskConfig()
     source: Path | None = None  # the file this was loaded from
 
     @model_validator(mode="after")
@@ -228,6 +278,21 @@ class EventConfig(_Strict):
         for chat in self.chats:
             if self.account(chat.account) is None:
                 raise ValueError(f"chat #{chat.hashtag}: account @{chat.account} is not ours")
+        return self
+
+    @model_validator(mode="after")
+    def _desk_cross_checks(self) -> EventConfig:
+        for kind, keys in (
+            ("operator login", [o.login for o in self.operators]),
+            ("team", [t.key for t in self.teams]),
+            ("canned reply", [c.key for c in self.canned_replies]),
+        ):
+            if len(set(keys)) != len(keys):
+                raise ValueError(f"a {kind} is listed twice")
+        teams = {t.key for t in self.teams}
+        for operator in self.operators:
+            if operator.team is not None and operator.team not in teams:
+                raise ValueError(f"operator {operator.login!r}: no [[teams]] key {operator.team!r}")
         return self
 
     def account(self, handle: str) -> Account | None:

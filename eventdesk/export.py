@@ -174,3 +174,28 @@ async def write_markdown(
             else:
                 out.write(f"{'  ' * (depth - 1)}- **{local(post):%H:%M} {who}**: {body}\n")
     return count
+
+
+AUDIT_FIELDS = ("seq", "at", "operator", "kind", "post_id", "target", "before", "after", "hash")
+
+
+async def write_audit_csv(entries: AsyncIterator[Any], out: IO[str]) -> int:
+    """The audit log as CSV, one row per action, before/after as JSON, with each hash."""
+    writer = csv.DictWriter(out, fieldnames=AUDIT_FIELDS)
+    writer.writeheader()
+    count = 0
+    async for entry in entries:
+        row = {
+            "seq": entry.seq,
+            "at": entry.at,
+            "operator": entry.operator,
+            "kind": entry.kind,
+            "post_id": _id(entry.post_id),
+            "target": entry.target,
+            "before": json.dumps(entry.before, ensure_ascii=False, sort_keys=True),
+            "after": json.dumps(entry.after, ensure_ascii=False, sort_keys=True),
+            "hash": entry.hash,
+        }
+        writer.writerow({key: _cell(value) for key, value in row.items()})
+        count += 1
+    return count

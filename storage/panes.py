@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from storage import audit
 from storage.db import Database
 
 LANES = ("hashtag", "inbox", "own")
@@ -272,9 +273,9 @@ async def acknowledge(db: Database, post_id: int, operator: str, at: str) -> boo
             "INSERT INTO actions (at, operator, kind, post_id) VALUES (?, ?, 'ack', ?)",
             (at, operator, post_id),
         )
-        await tx.execute(
-            "INSERT INTO changes (kind, first_id, last_id, count, at) "
-            "VALUES ('actions', ?, ?, 1, ?)",
-            (post_id, post_id, at),
-        )
+        # The dashboard reads acks from `actions`; the audit log chains them too.
+        await audit.append(
+            tx, at=at, operator=operator, kind="ack", target=f"post:{post_id}",
+            post_id=post_id, after={"acknowledged": True}, change="actions",
+        )  # fmt: skip
     return True

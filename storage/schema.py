@@ -181,6 +181,116 @@ MIGRATIONS: tuple[str, ...] = (
         posts INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 8: operators' actions: the outbox, flags, hand-offs, claims, the desk lease, the
+    # hash-chained audit log, shift handoffs and the lead's notes.
+    """
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        key             TEXT NOT NULL UNIQUE,   -- idempotency key, made when the dialog opens
+        kind            TEXT NOT NULL,          -- 'reply' | 'scheduled'
+        account         TEXT NOT NULL,          -- our handle, without '@'
+        text            TEXT NOT NULL,
+        in_reply_to     INTEGER,
+        conversation_id INTEGER,                -- of the post replied to, for its thread
+        media           TEXT NOT NULL DEFAULT '[]',  -- JSON array of local paths
+        operator        TEXT NOT NULL,
+        state           TEXT NOT NULL,          -- pending, sending, sent, failed, unknown
+        remote_id       TEXT,
+        error           TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        not_before      TEXT NOT NULL,          -- a retry waits until then
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        sent_at         TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (not_before, id) WHERE state = 'pending';
+    CREATE INDEX outbox_reply_to ON outbox (in_reply_to);
+    CREATE INDEX outbox_conversation ON outbox (conversation_id);
+    CREATE INDEX outbox_state ON outbox (state);
+
+    CREATE TABLE flags (
+        post_id  INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        note     TEXT NOT NULL DEFAULT '',
+        operator TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        PRIMARY KEY (post_id, category)
+    ) WITHOUT ROWID;
+    CREATE INDEX flags_at ON flags (at);
+
+    CREATE TABLE assignments (
+        id          INTEGER PRIMARY KEY,
+        post_id     INTEGER NOT NULL,
+        to_operator TEXT,
+        to_team     TEXT,
+        note        TEXT NOT NULL DEFAULT '',
+        state       TEXT NOT NULL,              -- open, assigned, done
+        outcome     TEXT,
+        urgent      INTEGER NOT NULL,
+        phoned      INTEGER NOT NULL,           -- passed on by phone (urgent posts)
+        created_by  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        CHECK (to_operator IS NOT NULL OR to_team IS NOT NULL)
+    );
+    CREATE INDEX assignments_active ON assignments (post_id) WHERE state != 'done';
+    CREATE INDEX assignments_operator ON assignments (to_operator) WHERE state != 'done';
+    CREATE INDEX assignments_team ON assignments (to_team) WHERE state != 'done';
+
+    CREATE TABLE claims (
+        post_id    INTEGER PRIMARY KEY,
+        operator   TEXT NOT NULL,
+        purpose    TEXT NOT NULL,               -- 'reply' | 'handoff'
+        at         TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+
+    CREATE TABLE desk_lease (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        holder       TEXT NOT NULL,             -- host:pid:uuid
+        acquired_at  TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        expires_at   TEXT NOT NULL
+    );
+
+    CREATE TABLE audit (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        operator  TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        post_id   INTEGER,
+        target    TEXT NOT NULL,                -- e.g. 'outbox:12', 'post:1861...'
+        before    TEXT NOT NULL,                -- canonical JSON
+        after     TEXT NOT NULL,
+        prev_hash TEXT,                         -- NULL until sealed (rows copied below)
+        hash      TEXT
+    );
+    CREATE INDEX audit_post ON audit (post_id);
+    CREATE TABLE audit_head (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        seq  INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    );
+    -- Acks stay in `actions` (the dashboard reads them there) and are copied into the
+    -- audit log; the first append seals these copies into the chain.
+    INSERT INTO audit (seq, at, operator, kind, post_id, target, before, after)
+        SELECT id, at, operator, kind, post_id, 'post:' || post_id, '{}', detail
+        FROM actions ORDER BY id;
+
+    CREATE TABLE handoffs (
+        id            INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,
+        from_operator TEXT NOT NULL,
+        to_operator   TEXT NOT NULL,
+        notes         TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE lead_notes (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        text     TEXT NOT NULL
+    );
+    """,
 )
 
 LATEST = len(MIGRATIONS)

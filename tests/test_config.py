@@ -1,5 +1,6 @@
 """The event config: typed, validated once, mistakes named with file and key."""
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,3 +89,47 @@ def test_unreadable_and_invalid_files_are_one_line_user_errors(tmp_path: Path) -
         load_config(write(tmp_path, "[event\nname="))
     with pytest.raises(UserError, match="is a folder"):
         load_config(tmp_path)
+
+
+def test_desk_sections_default_when_absent_and_load_when_present(tmp_path: Path) -> None:
+    bare = load_config(write(tmp_path, GOOD))
+    assert bare.operators == () and bare.desk.lease_seconds == 10
+    assert bare.desk.claim_expiry == 120
+    config = load_config(write(tmp_path, GOOD + """
+[[teams]]
+key = "night-shift"
+name = "Night shift"
+
+[[operators]]
+login = "mjones"
+name = "Megan Jones"
+initials = "MJ"
+rank = "ACC"
+team = "night-shift"
+
+[[canned_replies]]
+key = "danger"
+title = "Call 999"
+text = "If you are in danger now, call 999."
+urgent_first = true
+
+[desk]
+lease_seconds = 6
+"""))  # fmt: skip
+    assert config.operators[0].team == "night-shift" and config.canned_replies[0].urgent_first
+    assert config.desk.lease_seconds == 6
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('[[operators]]\nlogin = "a"\nname = "A"\nteam = "nope"\n', "no [[teams]] key 'nope'"),
+        ('[[operators]]\nlogin = "a"\nname = "A"\ninitials = "mj"\n', "operators.0.initials"),
+        ('[[canned_replies]]\nkey = "k"\ntitle = "T"\ntext = "' + "x" * 281 + '"\n',
+         "longer than X allows (281 of 280)"),
+        ("[desk]\nlease = 5\n", "unknown key 'desk.lease'"),
+    ],
+)  # fmt: skip
+def test_desk_section_mistakes_are_named(tmp_path: Path, extra: str, message: str) -> None:
+    with pytest.raises(UserError, match=re.escape(message)):
+        load_config(write(tmp_path, GOOD + extra))

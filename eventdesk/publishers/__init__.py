@@ -1,1 +1,1 @@
-"""Where posts go: X itself (the outbox's dry run lives with the outbox)."""
+"""Publishers: what sends our posts. A dry run for replays and the demo; X itself."""
