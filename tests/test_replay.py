@@ -101,3 +101,21 @@ def test_speed_values() -> None:
 def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no such replay file"):
         ReplaySource(tmp_path / "nope.jsonl")
+
+
+async def test_event_time_runs_at_the_replay_speed(tmp_path: Path) -> None:
+    start = datetime(2026, 11, 19, 9, 0, tzinfo=UTC)
+    stamps = [start + timedelta(hours=h) for h in (0, 1, 2, 3)]
+    path = write_lines(tmp_path / "e.jsonl", [tweet_line("x", at=t) for t in stamps])
+    fake = FakeClock()
+    source = ReplaySource(path, speed=60, fast_until=stamps[2], clock=fake.clock, sleep=fake.sleep)
+    assert source.event_time() is None
+    lines = source.lines()
+    await anext(lines)
+    assert source.event_time() == stamps[0]  # jumping ahead: the newest post seen
+    await anext(lines)
+    await anext(lines)  # the first paced post: the event clock starts running
+    assert source.event_time() == stamps[2]
+    fake.now += 30  # half a minute of wall time is half an hour of the event at ×60
+    assert source.event_time() == stamps[2] + timedelta(minutes=30)
+    await lines.aclose()

@@ -11,7 +11,7 @@ import gzip
 import re
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -72,11 +72,21 @@ class ReplaySource:
         self._clock, self._sleep = clock, sleep
         self._behind: float | None = None
         self._closed = False
+        self._origin: tuple[datetime, float] | None = None
+        self._latest: datetime | None = None
 
     @property
     def lag_seconds(self) -> float | None:
         """How far playback runs behind its schedule (0 when keeping up)."""
         return self._behind
+
+    def event_time(self) -> datetime | None:
+        """What time it is in the replayed event: the scheduler's clock in a replay, so
+        run-of-show items fall due as the recorded day passes. None before any post."""
+        if self._origin is None or self.speed is None:
+            return self._latest
+        created, wall = self._origin
+        return created + timedelta(seconds=(self._clock() - wall) * self.speed)
 
     def _open(self) -> IO[bytes]:
         try:
@@ -134,13 +144,16 @@ class ReplaySource:
         self, line: bytes, origin: tuple[datetime, float] | None
     ) -> tuple[datetime, float] | None:
         created = _created_at(line)
+        if created is not None and (self._latest is None or created > self._latest):
+            self._latest = created
         if created is None or self.speed is None:
             return origin
         if self.fast_until is not None and created < self.fast_until:
             self._behind = 0.0
             return None
         if origin is None:
-            return created, self._clock()
+            self._origin = (created, self._clock())
+            return self._origin
         due = origin[1] + (created - origin[0]).total_seconds() / self.speed
         wait = due - self._clock()
         if wait > 0:
