@@ -23,6 +23,7 @@ from eventdesk.errors import UserError
 from eventdesk.handoff import write_handoff
 from eventdesk.identity import login_name
 from eventdesk.publishers.dry_run import DryRunPublisher, dry_run_path
+from eventdesk.runner import scheduler_role
 from storage import Database, audit
 from storage.handoff import handoff_report
 
@@ -73,7 +74,20 @@ def serve(config_path: Path, db_path: Path | None, replay: Path | None, speed: s
     pace = parse_speed(speed)
     if replay is not None and not replay.exists():
         raise UserError(f"{replay}: no such replay file")
-    source = None if replay is None else (lambda: ReplaySource(replay, speed=pace))
+    playing: list[ReplaySource] = []
+
+    def play() -> ReplaySource:
+        assert replay is not None
+        playing[:] = [ReplaySource(replay, speed=pace)]
+        return playing[0]
+
+    def event_clock() -> datetime:
+        """A replay's own time (its run-of-show falls due as the recorded day passes);
+        the real time on a live event."""
+        moment = playing[0].event_time() if playing else None
+        return moment or datetime.now(UTC)
+
+    source = None if replay is None else play
 
     def report(role: DeskRole, detail: str) -> None:
         click.echo(f"eventdesk serve: {role.value} {detail}".rstrip(), err=True)
@@ -81,6 +95,7 @@ def serve(config_path: Path, db_path: Path | None, replay: Path | None, speed: s
     desk = Desk(
         path, config, publisher=DryRunPublisher(dry_run_path(path), delay=dry_run_delay),
         operator=login_name(), source=source, on_role=report,
+        scheduler=scheduler_role(config, event_clock),
     )  # fmt: skip
 
     async def run() -> None:

@@ -193,7 +193,46 @@ async def _move(
         post_id=item.in_reply_to, before=_public(item), after=_public(after),
     )  # fmt: skip
     await audit.note_change(tx, "outbox", item.id, at)
+    if after.kind == "scheduled":
+        await _follow_schedule(tx, after, at)
     return after
+
+
+# A run-of-show row follows the outbox row that sends it, in the same transaction: the
+# pane can never show "planned" for an item that went out.
+_SCHEDULE_STATE = {
+    OutboxState.PENDING: "sending",  # waiting for a retry: still in the outbox's hands
+    OutboxState.SENDING: "sending",
+    OutboxState.SENT: "posted",
+    OutboxState.FAILED: "failed",
+    OutboxState.UNKNOWN: "unknown",
+}
+
+
+async def _follow_schedule(tx: _Tx, item: OutboxItem, at: str) -> None:
+    # The key names the schedule row and its attempt (storage.release.outbox_item_key),
+    # so the row is found even when the sender is quicker than `mark_enqueued`.
+    _, row_id, attempt = item.key.split(":")
+    rows = await tx.fetchall(
+        "SELECT id FROM schedule WHERE id = ? AND attempt = ? "
+        "AND state IN ('due', 'sending', 'unknown', 'failed')",
+        (int(row_id), int(attempt)),
+    )
+    if not rows:
+        return
+    state = _SCHEDULE_STATE[item.state]
+    posted = at if item.state is OutboxState.SENT else None
+    await tx.execute(
+        "UPDATE schedule SET state = ?, hold = NULL, outbox_key = ?, "
+        "remote_id = coalesce(?, remote_id), posted_at = coalesce(?, posted_at), note = ?, "
+        "updated_at = ? WHERE id = ?",
+        (state, item.key, item.remote_id, posted, item.error if state == "failed" else None,
+         at, rows[0][0]),
+    )  # fmt: skip
+    await tx.execute(
+        "INSERT INTO changes (kind, first_id, last_id, count, at) VALUES ('schedule', ?, ?, 1, ?)",
+        (rows[0][0], rows[0][0], at),
+    )
 
 
 async def _transition(
