@@ -146,8 +146,10 @@ def write_handoff(report: HandoffReport, config: EventConfig, out: IO[str]) -> N
 
     out.write("\n## Run of show, next 12 hours\n\n")
     for item in report.schedule:
-        out.write(f"- {md_text(str(item))}\n")
-    out.write("" if report.schedule else "_No schedule yet (the scheduler is not built)._\n")
+        at = item.at.astimezone(zone)
+        state = item.state + (f" ({item.hold})" if item.hold else "")
+        out.write(f"- {at:%a %H:%M} @{item.account} {state}: {_excerpt(item.text)}\n")
+    out.write("" if report.schedule else "_Nothing planned._\n")
 
     out.write("\n## Volume and sentiment since the last handoff\n\n")
     for lane in report.volume:

@@ -8,7 +8,7 @@ The report covers the time since the last accepted handoff (or `since`, if given
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from storage import audit
@@ -197,12 +197,17 @@ async def volume_since(db: Database, since: str) -> list[LaneVolume]:
 
 
 async def upcoming_schedule(db: Database, now: datetime, hours: float = 12) -> list[Any]:
-    """The run-of-show for the next `hours`.
+    """The run-of-show from `now` for `hours`, and anything still open from before it
+    (failed, unknown or held items the incoming shift must settle), by planned time."""
+    from storage.schedule import run_of_show
 
-    TODO(issue 5): the schedule table lands with the scheduler; until then there is
-    nothing to list and the report says so.
-    """
-    return []
+    until = now + timedelta(hours=hours)
+    return [
+        item
+        for item in await run_of_show(db)
+        if (now <= item.at < until and item.state != "skipped")
+        or (item.at < now and item.state in ("due", "failed", "unknown", "sending"))
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,3 +130,23 @@ def test_cli_handoff_markdown(db_path) -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert bad.returncode == 2 and "--at" in bad.stderr
+
+
+async def test_report_lists_the_next_12_hours_of_the_run_of_show(db, config) -> None:
+    import io
+
+    from eventdesk.handoff import write_handoff
+    from eventdesk.paths import bundled
+    from eventdesk.schedule import read_sheet
+    from storage.schedule import import_sheet
+
+    sheet = read_sheet(bundled("demo_run_of_show.csv"), config)
+    await import_sheet(db, sheet.slots, operator="lead", now=at(0))
+    noon = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)
+    report = await handoff_report(db, start=START, now=noon)
+    expected = [slot.key for slot in sheet.slots if noon <= slot.at < noon + timedelta(hours=12)]
+    assert expected and [item.key for item in report.schedule] == expected
+    out = io.StringIO()
+    write_handoff(report, config, out)
+    first = next(slot for slot in sheet.slots if slot.key == expected[0])
+    assert f"{first.at:%H:%M} @{first.account} planned" in out.getvalue()
