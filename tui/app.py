@@ -14,7 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from eventdesk.clock import describe
-from eventdesk.ingest import Ingest
+from eventdesk.desk import Desk, DeskRole
+from eventdesk.publishers.dry_run import DryRunPublisher, dry_run_path
+from eventdesk.runner import scheduler_role
+from eventdesk.sources.base import SourceState
 from eventdesk.sources.replay import ReplaySource
 from storage import Database
 from storage import panes as queries
@@ -81,7 +84,9 @@ class EventDeskApp(App[None]):
         self.zone = settings.config.event.zone
         self.db: Database | None = None
         self.active = 0
-        self.source_state = "starting"
+        self.desk_role = DeskRole.STARTING
+        self._desk_failure = ""
+        self._desk: Desk | None = None
         self._alarm_ids: set[int] = set()
         self._queries = [
             PaneQuery(lane=lane, waiting_first=(key == "inbox")) for key, _, lane in PANES
@@ -129,10 +134,7 @@ class EventDeskApp(App[None]):
         self.set_interval(self.settings.refresh_seconds, self.refresh_status)
         self.refresh_status()
         self.follow_changes(feed)
-        if self.settings.replay is not None:
-            self.run_replay()
-        else:
-            self.source_state = "reading the database"
+        self.run_desk()
 
     @work(name="follow-changes", group="storage", exit_on_error=False)
     async def follow_changes(self, feed: ChangeFeed) -> None:
@@ -148,23 +150,58 @@ class EventDeskApp(App[None]):
                 pane.post_list.reload(recount=late)
             self.refresh_status()
 
-    @work(name="replay", group="desk", exit_on_error=False)
-    async def run_replay(self) -> None:
-        plan = self.settings.replay
-        assert plan is not None
-        db = await Database.open(self.settings.db_path)
-        source = ReplaySource(plan.path, speed=plan.speed, fast_until=plan.fast_until)
-        speed = "max" if plan.speed is None else f"×{plan.speed:g}"
-        self.source_state = f"replay {speed}"
+    @work(name="desk", group="desk", exit_on_error=False)
+    async def run_desk(self) -> None:
+        """Be the desk process while nobody else is (and take over if the holder dies):
+        the demo's replay, the run-of-show scheduler and the outbox sender run here then.
+        Sends go to the dry-run publisher, recorded beside the database."""
+        settings, plan = self.settings, self.settings.replay
+        playing: list[ReplaySource] = []
+
+        def play() -> ReplaySource:
+            assert plan is not None
+            playing[:] = [ReplaySource(plan.path, speed=plan.speed, fast_until=plan.fast_until)]
+            return playing[0]
+
+        def event_clock() -> datetime:
+            moment = playing[0].event_time() if playing else None
+            return moment or settings.clock()
+
+        self._playing = playing
+        desk = Desk(
+            settings.db_path, settings.config,
+            publisher=DryRunPublisher(dry_run_path(settings.db_path)),
+            operator=settings.operator, source=play if plan is not None else None,
+            scheduler=scheduler_role(settings.config, event_clock), on_role=self._desk_role,
+        )  # fmt: skip
+        self._desk = desk
         try:
-            job = Ingest(db, self.settings.config, workers=0)
-            self._ingest = (job, source)
-            await job.run(source)
-            self.source_state = f"replay {speed} · finished"
+            await desk.run(standby=True)
         except Exception as exc:  # shown as the source's state, never a crash
-            self.source_state = f"replay failed: {exc}"
-        finally:
-            await db.close()
+            self._desk_failure = f"desk failed: {exc}"
+            self.refresh_status()
+
+    def _desk_role(self, role: DeskRole, detail: str) -> None:
+        self.desk_role = role
+        self.refresh_status()
+
+    def _source_text(self) -> str:
+        """The header's source state: what this dashboard's desk role is doing."""
+        if self._desk_failure:
+            return self._desk_failure
+        if self.desk_role is DeskRole.STANDBY:
+            return "standby: another process is the desk"
+        if self.desk_role is not DeskRole.DESK:
+            return self.desk_role.value
+        plan, playing = self.settings.replay, getattr(self, "_playing", [])
+        if plan is None or not playing:
+            return "desk: scheduling and sending"
+        source = playing[0]
+        speed = "max" if plan.speed is None else f"×{plan.speed:g}"
+        if source.state is SourceState.STOPPED:
+            return f"replay {speed} · finished"
+        lag = f" · lag {source.lag_seconds:.0f}s" if source.lag_seconds else ""
+        return f"replay {speed}{lag}"
 
     # -- status: header and alarms ----------------------------------------------------
 
@@ -183,14 +220,11 @@ class EventDeskApp(App[None]):
         series = await queries.sentiment_series(self.db, utc_text(now - timedelta(hours=6)), 15)
         alarms = await queries.unacknowledged_urgent(self.db)
         header = self.query_one(DeskHeader)
-        lag = ""
-        if hasattr(self, "_ingest") and self._ingest[1].lag_seconds:
-            lag = f" · lag {self._ingest[1].lag_seconds:.0f}s"
         header.show(
             clock=describe(now, event.start_utc, event.end_utc, self.zone),
             rates={"stream": counts["hashtag"] / 5, "inbox": counts["inbox"] / 5},
             mood=[mean + 1 for _, mean, _ in series] or [1.0],
-            source=self.source_state + lag,
+            source=self._source_text(),
         )
         self._show_alarms(alarms)
         self._titles()
@@ -331,6 +365,8 @@ class EventDeskApp(App[None]):
             )  # fmt: skip
 
     async def on_unmount(self) -> None:
+        if self._desk is not None:
+            self._desk.stop()  # gives the lease up, so another process can take over at once
         if self.db is not None:
             await self.db.close()
 

@@ -12,8 +12,11 @@ from widgets.desk_pane import DeskPane
 
 def ready(app) -> bool:
     lists = [pane.post_list for pane in app.query(DeskPane)]
-    return all(pl.total and pl.current() is not None for pl in lists) and bool(
-        str(app.query_one("#header-clock").render())
+    # This dashboard is the desk (nobody else holds the lease), and the header says so.
+    return (
+        all(pl.total and pl.current() is not None for pl in lists)
+        and bool(str(app.query_one("#header-clock").render()))
+        and "desk:" in str(app.query_one("#header-source").render())
     )
 
 
