@@ -44,12 +44,10 @@ STATUS_WIDTH = 24  # most statuses fit; longer ones push the text along
 
 
 def _state_word(item: ScheduledPost, upcoming: bool) -> str:
-    """The state as a word, where the status line does not already say it."""
-    if item.state == "planned":
-        return "next" if upcoming else "planned"
-    if item.state in ("due", "posted", "unknown"):
-        return ""  # status() says 'released', 'missed: …', 'posted …', 'unknown: …'
-    return "" if item.note else item.state
+    """A planned item's state as a word; status() names every other state itself."""
+    if item.state != "planned":
+        return ""
+    return "next" if upcoming else "planned"
 
 
 class ScheduleList(ScrollView, can_focus=True):
