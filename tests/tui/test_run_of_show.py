@@ -433,3 +433,24 @@ async def test_hostile_text_in_an_item_shows_literally(running) -> None:
     assert screen.query_one(TextArea).text == visible(HOSTILE)
     area_lines = [screen.query_one(TextArea).render_line(y) for y in range(2)]
     assert_inert(area_lines)
+
+
+def test_snapshot_of_the_pane_100x30(snap_compare, show_db, config) -> None:
+    """Paused, with posted items, a sending one, one held by the pause and the next's
+    countdown."""
+    clock = Clock("07:25")
+
+    async def paused_with_a_decision_waiting(pilot) -> None:
+        app = pilot.app
+        listing = app.query_one(ScheduleList)
+        await settle(pilot, lambda: len(listing.items) > 60)
+        await pilot.press("P", "y")
+        await settle(pilot, lambda: "PAUSED" in title(app))
+        clock.at("07:36")
+        await release_due(app.db, clock(), GRACE)  # the paused desk holds kp24-04
+        app.load_run_of_show()
+        await settle(pilot, lambda: any(item.hold for item in listing.items))
+        await pilot.press("j")
+
+    app = make_show_app(config, show_db, clock)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=paused_with_a_decision_waiting)
