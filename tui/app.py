@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -25,21 +26,25 @@ from storage.feed import ChangeFeed
 from storage.panes import PaneQuery
 from storage.posts import utc_text
 from tui.data import StoragePane
+from tui.schedule_actions import RunOfShowActions
 from tui.screens import HelpScreen, SearchScreen
 from tui.settings import DeskSettings
 from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
 from widgets.post_detail import PostDetail, render_detail
 from widgets.post_list import PostList
+from widgets.run_of_show_pane import RunOfShowPane
+from widgets.schedule_list import ScheduleList
 from widgets.urgent_banner import UrgentBanner
 
-PANES = (("stream", "Event stream", "hashtag"), ("show", "Run-of-show", "own"),
+# (key, title, lane); the run-of-show pane lists the schedule, not a lane of posts.
+PANES = (("stream", "Event stream", "hashtag"), ("show", "Run-of-show", None),
          ("inbox", "Inbox", "inbox"))  # fmt: skip
 SENTIMENT_CYCLE = (None, "negative", "neutral", "positive")
 NARROW = 120  # columns below which the panes become tabs
 
 
-class EventDeskApp(App[None]):
+class EventDeskApp(RunOfShowActions, App[None]):
     """The desk. Reads SQLite and follows its change feed; runs a replay if told to."""
 
     CSS_PATH = "app.tcss"
@@ -57,6 +62,7 @@ class EventDeskApp(App[None]):
         Binding("u", "toggle_urgent", "Urgent only", show=False),
         Binding("c", "cycle_account", "Account", show=False),
         Binding("o", "toggle_order", "Inbox order", show=False),
+        *RunOfShowActions.RUN_OF_SHOW_BINDINGS,
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -74,6 +80,9 @@ class EventDeskApp(App[None]):
         ("c", "one of our accounts: its posts and posts to it (cycles, then all)"),
         ("o", "inbox: unanswered first ↔ newest first"),
         ("p", "pause / resume following new posts"),
+        ("z x n", "run-of-show item: postpone / skip / post now"),
+        ("d e i", "run-of-show item: duplicate / edit / add a new one"),
+        ("P", "pause all scheduled posting / resume (asks first)"),
         ("?", "this help"),
         ("q", "quit"),
     ]
@@ -87,10 +96,13 @@ class EventDeskApp(App[None]):
         self.desk_role = DeskRole.STARTING
         self._desk_failure = ""
         self._desk: Desk | None = None
+        self._playing: list[ReplaySource] = []  # the demo's replay, while this is the desk
         self._alarm_ids: set[int] = set()
-        self._queries = [
-            PaneQuery(lane=lane, waiting_first=(key == "inbox")) for key, _, lane in PANES
-        ]
+        self._queries = {
+            index: PaneQuery(lane=lane, waiting_first=(key == "inbox"))
+            for index, (key, _, lane) in enumerate(PANES)
+            if lane is not None
+        }
         if settings.theme:
             self.theme = settings.theme
 
@@ -100,15 +112,48 @@ class EventDeskApp(App[None]):
         yield DeskHeader()
         yield UrgentBanner(id="alarm")
         with Horizontal(id="panes"):
-            for key, title, _ in PANES:
-                post_list = PostList(_Empty(), zone=self.zone, id=f"list-{key}")
-                yield DeskPane(title, post_list, id=f"pane-{key}")
+            for key, title, lane in PANES:
+                if lane is None:
+                    schedule = ScheduleList(zone=self.zone, clock=self.desk_now, id=f"list-{key}")
+                    yield RunOfShowPane(schedule, title=title, id=f"pane-{key}")
+                else:
+                    post_list = PostList(_Empty(), zone=self.zone, id=f"list-{key}")
+                    yield DeskPane(title, post_list, id=f"pane-{key}")
         yield PostDetail(id="detail")
         yield Footer()
 
     @property
-    def panes(self) -> list[DeskPane]:
-        return list(self.query(DeskPane))
+    def panes(self) -> list[DeskPane | RunOfShowPane]:
+        main = self.screen_stack[0]
+        return [main.query_one(f"#pane-{key}", DeskPane | RunOfShowPane) for key, _, _ in PANES]
+
+    @property
+    def post_panes(self) -> list[DeskPane]:
+        return [pane for pane in self.panes if isinstance(pane, DeskPane)]
+
+    def _list_of(self, index: int) -> PostList | ScheduleList:
+        pane = self.panes[index]
+        return pane.post_list if isinstance(pane, DeskPane) else pane.schedule_list
+
+    def _active_posts(self) -> DeskPane | None:
+        """The active pane if it lists posts (filters, search and pause apply to it)."""
+        pane = self.panes[self.active]
+        if isinstance(pane, DeskPane):
+            return pane
+        self.notify("The run-of-show has no filters: this works on the stream and the inbox.",
+                    markup=False)  # fmt: skip
+        return None
+
+    def desk_now(self) -> datetime:
+        """The desk's time: a replayed event's own clock, else the settings' clock."""
+        playing = self._playing
+        moment = playing[0].event_time() if playing else None
+        return moment or self.settings.clock()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Pane keys are priority bindings; inside a dialog, tab must move between fields.
+        pane_keys = action in ("next_pane", "previous_pane", "show_pane")
+        return not (pane_keys and self.screen.is_modal)
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).show(
@@ -129,25 +174,33 @@ class EventDeskApp(App[None]):
         # is missed.
         feed = ChangeFeed(self.db, interval=0.25)
         await feed.start_from_now()
-        for pane, query in zip(self.panes, self._queries, strict=True):
+        for index, query in self._queries.items():
+            pane = self.panes[index]
+            assert isinstance(pane, DeskPane)
             pane.post_list.replace_data(StoragePane(self.db, query))
+        self.load_run_of_show()
         self.set_interval(self.settings.refresh_seconds, self.refresh_status)
         self.refresh_status()
         self.follow_changes(feed)
-        self.run_desk()
+        if self.settings.take_desk_role:
+            self.run_desk()
 
     @work(name="follow-changes", group="storage", exit_on_error=False)
     async def follow_changes(self, feed: ChangeFeed) -> None:
         newest = 0
         async for changes in feed.follow():
             posts = [c for c in changes if c.kind == "posts" and c.first_id is not None]
-            newest = max([newest, *(pane.post_list.max_id or 0 for pane in self.panes)])
+            kinds = {change.kind for change in changes}
+            newest = max([newest, *(pane.post_list.max_id or 0 for pane in self.post_panes)])
             # Posts older than ones already shown (a backfill after a gap) shift rows in
             # the middle of a pane: count those panes again instead of adding.
             late = any(c.first_id <= newest for c in posts)  # type: ignore[operator]
             newest = max([newest, *(c.last_id or 0 for c in posts)])
-            for pane in self.panes:
-                pane.post_list.reload(recount=late)
+            if kinds & {"posts", "actions", "outbox"}:  # new rows, or new marks on rows
+                for pane in self.post_panes:
+                    pane.post_list.reload(recount=late)
+            if "schedule" in kinds:
+                self.load_run_of_show()
             self.refresh_status()
 
     @work(name="desk", group="desk", exit_on_error=False)
@@ -155,24 +208,18 @@ class EventDeskApp(App[None]):
         """Be the desk process while nobody else is (and take over if the holder dies):
         the demo's replay, the run-of-show scheduler and the outbox sender run here then.
         Sends go to the dry-run publisher, recorded beside the database."""
-        settings, plan = self.settings, self.settings.replay
-        playing: list[ReplaySource] = []
+        settings, plan, playing = self.settings, self.settings.replay, self._playing
 
         def play() -> ReplaySource:
             assert plan is not None
             playing[:] = [ReplaySource(plan.path, speed=plan.speed, fast_until=plan.fast_until)]
             return playing[0]
 
-        def event_clock() -> datetime:
-            moment = playing[0].event_time() if playing else None
-            return moment or settings.clock()
-
-        self._playing = playing
         desk = Desk(
             settings.db_path, settings.config,
             publisher=DryRunPublisher(dry_run_path(settings.db_path)),
             operator=settings.operator, source=play if plan is not None else None,
-            scheduler=scheduler_role(settings.config, event_clock), on_role=self._desk_role,
+            scheduler=scheduler_role(settings.config, self.desk_now), on_role=self._desk_role,
         )  # fmt: skip
         self._desk = desk
         try:
@@ -189,11 +236,13 @@ class EventDeskApp(App[None]):
         """The header's source state: what this dashboard's desk role is doing."""
         if self._desk_failure:
             return self._desk_failure
+        if not self.settings.take_desk_role:
+            return "watching the database"
         if self.desk_role is DeskRole.STANDBY:
             return "standby: another process is the desk"
         if self.desk_role is not DeskRole.DESK:
             return self.desk_role.value
-        plan, playing = self.settings.replay, getattr(self, "_playing", [])
+        plan, playing = self.settings.replay, self._playing
         if plan is None or not playing:
             return "desk: scheduling and sending"
         source = playing[0]
@@ -252,7 +301,7 @@ class EventDeskApp(App[None]):
         self.active = index % len(PANES)
         for i, pane in enumerate(self.panes):
             pane.set_class(i == self.active, "-active")
-        self.panes[self.active].post_list.focus()
+        self._list_of(self.active).focus()
         self._titles()
 
     def action_next_pane(self) -> None:
@@ -271,7 +320,7 @@ class EventDeskApp(App[None]):
     @on(PostList.Highlighted)
     @on(PostList.Selected)
     def _show_detail(self, event: PostList.Highlighted | PostList.Selected) -> None:
-        if event.row is not None and event.post_list is self.panes[self.active].post_list:
+        if event.row is not None and event.post_list is self._list_of(self.active):
             self.load_detail(event.row["id"])
 
     @work(name="detail", group="detail", exclusive=True, exit_on_error=False)
@@ -289,8 +338,7 @@ class EventDeskApp(App[None]):
 
     def _requery(self, **changes: Any) -> None:
         pane = self.panes[self.active]
-        from dataclasses import replace
-
+        assert isinstance(pane, DeskPane)
         query = replace(self._queries[self.active], **changes)
         self._queries[self.active] = query
         filters = []
@@ -310,28 +358,39 @@ class EventDeskApp(App[None]):
         self._titles()
 
     def action_cycle_sentiment(self) -> None:
+        if self._active_posts() is None:
+            return
         current = self._queries[self.active].sentiment
         following = SENTIMENT_CYCLE[(SENTIMENT_CYCLE.index(current) + 1) % len(SENTIMENT_CYCLE)]
         self._requery(sentiment=following)
 
     def action_cycle_account(self) -> None:
+        if self._active_posts() is None:
+            return
         handles = [None, *(account.handle for account in self.settings.config.accounts)]
         current = self._queries[self.active].account
         self._requery(account=handles[(handles.index(current) + 1) % len(handles)])
 
     def action_toggle_urgent(self) -> None:
+        if self._active_posts() is None:
+            return
         self._requery(urgent_only=not self._queries[self.active].urgent_only)
 
     def action_toggle_order(self) -> None:
-        if self._queries[self.active].lane == "inbox":
+        if self._active_posts() is not None and self._queries[self.active].lane == "inbox":
             self._requery(waiting_first=not self._queries[self.active].waiting_first)
 
     def action_pause(self) -> None:
-        post_list = self.panes[self.active].post_list
-        post_list.paused = not post_list.paused
+        pane = self._active_posts()
+        if pane is None:
+            return
+        pane.post_list.paused = not pane.post_list.paused
         self._titles()
 
     def action_search(self) -> None:
+        if self._active_posts() is None:
+            return
+
         def searched(words: str | None) -> None:
             if words is not None:
                 self._requery(search=words or None)

@@ -15,7 +15,7 @@ becomes one error notice, never a crash.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
@@ -63,6 +63,10 @@ class RunOfShowActions(_Base):
     db: Database | None
     settings: DeskSettings
 
+    def desk_now(self) -> datetime:
+        """What time it is on the desk (an App replaying an event returns its time)."""
+        return self.settings.clock()
+
     # -- reading ----------------------------------------------------------------------
 
     @property
@@ -81,7 +85,7 @@ class RunOfShowActions(_Base):
         items = await run_of_show(self.db)
         pause = await desk_state(self.db)
         pane = self.run_of_show_pane
-        pane.show(items, self.settings.clock(), pause)
+        pane.show(items, self.desk_now(), pause)
         listing = pane.schedule_list
         if select is not None and (row := listing.row_of(select)) is not None:
             listing.cursor = row
@@ -102,7 +106,7 @@ class RunOfShowActions(_Base):
         return self._controls(self.db), item
 
     def _controls(self, db: Database) -> RunOfShow:
-        return RunOfShow(db, self.settings.config, self.settings.clock)
+        return RunOfShow(db, self.settings.config, self.desk_now)
 
     async def _apply(self, change: Awaitable[T], select: str | None = None) -> T | None:
         """Await a change; a refusal becomes an error notice. Then show the result."""
@@ -179,7 +183,7 @@ class RunOfShowActions(_Base):
     async def _duplicate(
         self, show: RunOfShow, item: ScheduledPost, choice: Postpone
     ) -> ScheduledPost:
-        now = self.settings.clock()
+        now = self.desk_now()
         if choice.minutes is not None:
             at = max(item.at, now) + timedelta(minutes=choice.minutes)
         else:
@@ -217,7 +221,7 @@ class RunOfShowActions(_Base):
             self.notify("The run-of-show is not open yet.", markup=False)
             return
         config = self.settings.config
-        at = default_time(self.settings.clock(), config.event.zone)
+        at = default_time(self.desk_now(), config.event.zone)
         values: ItemValues | None = await self.push_screen_wait(ScheduleEditScreen(config, at=at))
         if values is None:
             return

@@ -30,4 +30,7 @@ class DeskSettings:
     quiet: bool = False  # no terminal bell on urgent posts
     theme: str | None = None
     refresh_seconds: float = 1.0  # header and alarms
+    # Take the desk role (ingest, scheduler, outbox sender) when no process holds it;
+    # False: only watch (tests of the screen, or a read-only dashboard).
+    take_desk_role: bool = True
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # frozen in tests

@@ -10,8 +10,12 @@ import pytest
 
 from eventdesk.config import EventConfig
 from eventdesk.ingest import Ingest
+from eventdesk.paths import bundled
+from eventdesk.schedule import read_sheet
 from eventdesk.sources.replay import ReplaySource
 from storage import Database
+from storage.release import mark_enqueued, mark_result, release_due
+from storage.schedule import import_sheet
 from tests.conftest import tweet_line, write_lines
 from tui.app import EventDeskApp
 from tui.settings import DeskSettings
@@ -113,10 +117,32 @@ async def ingest_lines(db_path: Path, config: EventConfig, lines: list[str], nam
         await db.close()
 
 
+async def run_of_show_until(db_path: Path, config: EventConfig, now: datetime) -> int:
+    """Import the demo run-of-show and post every item due by `now` a minute after its
+    time, as the desk process would have (release, outbox, result). Returns the count."""
+    sheet = read_sheet(bundled("demo_run_of_show.csv"), config)
+    db = await Database.open(db_path)
+    try:
+        await import_sheet(db, sheet.slots, operator="lead", now=config.event.start_utc)
+        for slot in sorted(sheet.slots, key=lambda s: s.at):
+            if slot.at > now:
+                break
+            for item in (await release_due(db, slot.at, timedelta(minutes=10))).due:
+                await mark_enqueued(db, item.key, item.outgoing.key, now=slot.at)
+                posted = slot.at + timedelta(minutes=1)
+                remote = str(1862000000000090000 + (slot.line or 0))
+                await mark_result(db, item.outgoing.key, "posted", now=posted,
+                                  remote_id=remote, posted_at=posted)  # fmt: skip
+        return len(sheet.slots)
+    finally:
+        await db.close()
+
+
 @pytest.fixture
 async def desk_db(tmp_path: Path, config: EventConfig) -> Path:
     db_path = tmp_path / "desk.db"
     await ingest_lines(db_path, config, event_lines(), "event.jsonl")
+    await run_of_show_until(db_path, config, FROZEN)
     return db_path
 
 
@@ -128,6 +154,7 @@ def make_app(config: EventConfig, db_path: Path, **changes) -> EventDeskApp:
         quiet=True,
         refresh_seconds=0.1,
         clock=lambda: FROZEN,
+        take_desk_role=False,
         **changes,
     )
     return EventDeskApp(settings)

@@ -12,11 +12,12 @@ from widgets.desk_pane import DeskPane
 
 def ready(app) -> bool:
     lists = [pane.post_list for pane in app.query(DeskPane)]
-    # This dashboard is the desk (nobody else holds the lease), and the header says so.
+    # Every pane filled (the run-of-show too) and the header drawn.
     return (
         all(pl.total and pl.current() is not None for pl in lists)
+        and bool(app._list_of(1).items)
         and bool(str(app.query_one("#header-clock").render()))
-        and "desk:" in str(app.query_one("#header-source").render())
+        and "watching" in str(app.query_one("#header-source").render())
     )
 
 
