@@ -21,14 +21,12 @@ from textual.widgets.option_list import Option
 
 from eventdesk.compose import ReplyTarget, canned_replies, check_reply, signature_prefix
 from eventdesk.config import CannedReply, EventConfig, Operator
-from eventdesk.text import visible
 from eventdesk.xtext import LIMIT, weigh
 from storage import Database, outbox
 from storage import actions as acts
 from tui.claiming import claim_notice, claim_or_ask, operator_name
 from tui.dialogs import ConfirmScreen
-
-QUOTE = 400  # characters of the post shown above the draft
+from tui.quote import post_quote
 
 
 def default_account(config: EventConfig, post: Mapping[str, Any]) -> str:
@@ -110,20 +108,10 @@ class ComposeScreen(ModalScreen[outbox.Enqueued | None]):
         account = self.config.account(handle)
         return "" if account is None else signature_prefix(account, self.operator)
 
-    def _quote(self) -> Content:
-        author = visible(self.post.get("author_username") or "?", newlines=False)
-        text = visible(self.post.get("text") or "")
-        shown = text if len(text) <= QUOTE else text[: QUOTE - 1] + "…"
-        parts: list[str | tuple[str, str]] = [("Reply to ", "bold"), (f"@{author}", "bold")]
-        if self.target.urgent:
-            parts.append(("  ⚠ URGENT", "bold reverse"))
-        parts += [f"  (post {self.target.post_id})\n", shown]
-        return Content.assemble(*parts)
-
     def compose(self) -> ComposeResult:
         accounts = [(Content(f"@{a.handle} — {a.name}"), a.handle) for a in self.config.accounts]
         with Vertical():
-            yield Static(self._quote(), id="compose-post", markup=False)
+            yield Static(post_quote(self.post, "Reply to"), id="compose-post", markup=False)
             yield Static("", id="compose-claim", markup=False)
             with Horizontal(id="compose-from"):
                 yield Static("Send as")
