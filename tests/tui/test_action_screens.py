@@ -8,19 +8,35 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import OptionList, Select, Static, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    OptionList,
+    RadioButton,
+    Select,
+    Static,
+    TextArea,
+)
 
 from eventdesk.identity import operator_for
 from eventdesk.text import visible
-from storage import Database, outbox
+from storage import Database, audit, outbox
 from storage import actions as acts
+from storage import handoff as handoffs
+from storage import lease as leases
 from storage import panes as queries
+from storage.actions import FlagCategory
+from storage.metrics import desk_metrics
 from storage.outbox import OutboxState
 from tests.conftest import tweet_line
-from tests.tui.conftest import HOSTILE, ingest_lines, settle
+from tests.tui.conftest import FROZEN, HOSTILE, ingest_lines, settle
 from tests.tui.test_hostile_text import assert_inert_content
 from tui.compose_screen import ComposeScreen
-from tui.dialogs import ConfirmScreen
+from tui.dialogs import AskScreen, ConfirmScreen
+from tui.flag_screen import FlagChange, FlagScreen
+from tui.handoff_screens import AuditScreen, HandOffScreen, MetricsScreen, ShiftHandoffScreen
+from tui.outbox_screen import OutboxScreen
 
 ASKER = 1862000000000002001  # "@KingsmerePolice question number 1 about parking"
 URGENT = 1862000000000005000  # "@KingsmerePolice there's a man with a knife ..."
@@ -246,3 +262,189 @@ async def test_compose_shows_a_hostile_post_literally(db, config) -> None:
         assert "@a_[/]_b" in plain
         assert visible(HOSTILE_TEXT) in plain
         assert app.is_running
+
+
+# -- flag ---------------------------------------------------------------------------------
+
+
+async def test_flag_with_a_note_then_unflag(db, config) -> None:
+    post = await queries.post(db, ASKER)
+    screen = FlagScreen(post, "mjones", db)
+    app = Harness(lambda: screen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: app.screen is screen)
+        screen.query_one("#flag-crime_report", RadioButton).value = True
+        screen.query_one("#flag-note", Input).focus()
+        await pilot.press(*"ring back")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.results != [])
+    assert app.results == [FlagChange(ASKER, FlagCategory.CRIME_REPORT, flagged=True)]
+    [standing] = await acts.flags_on(db, ASKER)
+    assert (standing.category, standing.note, standing.operator) == (
+        FlagCategory.CRIME_REPORT, "ring back", "mjones",
+    )  # fmt: skip
+
+    again = FlagScreen(post, "tokafor", db)
+    app = Harness(lambda: again)
+    async with app.run_test(size=(120, 40)) as pilot:
+        unflag = again.query_one("#flag-unflag", Button)
+        await settle(pilot, lambda: not unflag.disabled)
+        assert "Flagged: crime report" in text_of(again, "#flag-standing")
+        assert again.query_one("#flag-note", Input).value == "ring back"
+        await pilot.click("#flag-unflag")
+        await settle(pilot, lambda: app.results != [])
+    assert app.results == [FlagChange(ASKER, FlagCategory.CRIME_REPORT, flagged=False)]
+    assert await acts.flags_on(db, ASKER) == []
+
+
+# -- hand off -----------------------------------------------------------------------------
+
+
+async def test_an_urgent_post_is_handed_off_only_after_the_phone_box_is_ticked(db, config) -> None:
+    post = await queries.post(db, URGENT)
+    screen = HandOffScreen(post, config, "mjones", db)
+    app = Harness(lambda: screen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        phoned = screen.query_one("#handoff-phoned", Checkbox)
+        await settle(pilot, lambda: app.screen is screen)
+        assert phoned.has_class("-urgent") and phoned.display
+        screen.query_one("#handoff-to", Select).value = "team:control-room"
+        screen.query_one("#handoff-note", Input).value = "knife outside the shop"
+        await pilot.press("ctrl+s")
+        refusal = "this post is urgent: pass it on by phone first, then confirm that you did"
+        await settle(pilot, lambda: refusal in text_of(screen, "#handoff-problems"))
+        assert await acts.assignments_on(db, URGENT) == []
+        phoned.value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.results != [])
+    [item] = app.results
+    assert (item.to_team, item.state, item.urgent, item.phoned, item.note) == (
+        "control-room", acts.AssignmentState.OPEN, True, True, "knife outside the shop",
+    )  # fmt: skip
+    assert [a.id for a in await acts.assignments_on(db, URGENT)] == [item.id]
+    assert await acts.active_claims(db) == []
+
+
+async def test_a_calm_post_goes_to_an_operator_without_the_phone_box(db, config) -> None:
+    post = await queries.post(db, ASKER)
+    screen = HandOffScreen(post, config, "mjones", db)
+    app = Harness(lambda: screen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: app.screen is screen)
+        assert not screen.query_one("#handoff-phoned", Checkbox).display
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: "choose an operator" in text_of(screen, "#handoff-problems"))
+        screen.query_one("#handoff-to", Select).value = "op:sbrennan"
+        await pilot.click("#handoff-go")
+        await settle(pilot, lambda: app.results != [])
+    [item] = app.results
+    assert (item.to_operator, item.state) == ("sbrennan", acts.AssignmentState.ASSIGNED)
+
+
+# -- shift handoff, metrics, audit ----------------------------------------------------------
+
+START = "2026-11-19T07:00:00.000Z"
+
+
+def report_text(screen: Screen[Any]) -> str:
+    return assert_inert_content(screen.query_one(".report-body", Static).render())
+
+
+async def test_shift_handoff_shows_unanswered_posts_literally_and_is_accepted(db, config) -> None:
+    await handoffs.add_lead_note(db, "mjones", "Ring the control room about [@click=app.quit]x[/]")
+    screen = ShiftHandoffScreen(config, db, "sbrennan", start=START, clock=lambda: FROZEN)
+    app = Harness(lambda: screen)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot, lambda: "Unanswered inbox" in text_of(screen, ".report-body"))
+        text = report_text(screen)
+        unanswered = text.split("Unanswered inbox posts")[1].split("Run of show")[0]
+        assert "@asker2 (post 1862000000000002002): @KingsmerePolice question number 2" in (
+            unanswered
+        )
+        shown = f"@a_[/]_b (post {HOSTILE_POST}): {visible(HOSTILE_TEXT, newlines=False)}"
+        assert shown[:110] in unanswered  # long posts are cut
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "Accept the desk from Megan Jones?" in text_of(app.screen, "#confirm-question")
+        await pilot.press("y")
+        await settle(pilot, lambda: "Accepted" in text_of(screen, ".report-status"))
+        await pilot.press("n")
+        await settle(pilot, lambda: isinstance(app.screen, AskScreen))
+        await pilot.press(*"Quiet night so far", "enter")
+        await settle(pilot, lambda: "Note added." in text_of(screen, ".report-status"))
+    last = await handoffs.last_handoff(db)
+    assert last is not None and (last.from_operator, last.to_operator) == ("mjones", "sbrennan")
+    notes = await handoffs.lead_notes(db, "")
+    assert [(n.operator, n.text) for n in notes][-1] == ("sbrennan", "Quiet night so far")
+
+
+async def test_metrics_screen_shows_the_desk_figures(db, config) -> None:
+    screen = MetricsScreen(config, db, since=START, clock=lambda: FROZEN)
+    async with Harness(lambda: screen).run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: "inbox posts:" in report_text(screen))
+        text = report_text(screen)
+    figures = await desk_metrics(db, since=START, now=FROZEN)
+    assert f"inbox posts: {figures.inbox_posts}, answered {figures.answered}" in text
+    by_age = ", ".join(f"{label} {n}" for label, n in figures.unanswered_by_age)
+    assert f"unanswered by age: {by_age}" in text
+
+
+async def test_audit_screen_shows_entries_literally_and_the_verdict(db, config) -> None:
+    await acts.flag(db, HOSTILE_POST, "abuse", "mjones", note="a [/] b \x1b]52;c;eA==\x07")
+    screen = AuditScreen(db, config.event.zone)
+    async with Harness(lambda: screen).run_test(size=(160, 40)) as pilot:
+        await settle(pilot, lambda: "Audit log intact" in report_text(screen))
+        text = report_text(screen)
+    assert f"mjones flag post:{HOSTILE_POST} post {HOSTILE_POST}" in text
+    assert '"note":"a [/] b \\u001b]52;c;eA==\\u0007"' in text
+
+
+# -- outbox -------------------------------------------------------------------------------
+
+
+async def test_outbox_screen_settles_an_unknown_row_by_marking_it_sent(db, config) -> None:
+    await leases.acquire(db, "desk-1", seconds=60, operator="desk")
+    queued = await outbox.enqueue(
+        db, key="k1", account="KingsmerePolice", text="Thanks [b]all[/b]", operator="mjones",
+        in_reply_to=ASKER,
+    )  # fmt: skip
+    await outbox.take_next(db, "desk-1")
+    await outbox.recover_sending(db)
+    screen = OutboxScreen(config, db, "tokafor")
+    async with Harness(lambda: screen).run_test(size=(140, 40)) as pilot:
+        rows_list = screen.query_one(OptionList)
+        await settle(pilot, lambda: rows_list.option_count == 1)
+        shown = assert_inert_content(rows_list.get_option_at_index(0).prompt)
+        assert shown.startswith("unknown — check X") and "Thanks [b]all[/b]" in shown
+        await pilot.press("m")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, AskScreen))
+        await pilot.press(*"12ab34", "enter")  # letters are not taken
+        await settle(pilot, lambda: "marked sent" in text_of(screen, "#outbox-status"))
+        await settle(pilot, lambda: "sent" in str(rows_list.get_option_at_index(0).prompt))
+    item = await outbox.get(db, queued.item.id)
+    assert item is not None and (item.state, item.remote_id) == (OutboxState.SENT, "1234")
+    [entry] = [e for e in await audit.entries(db) if e.kind == "outbox.mark_sent"]
+    assert entry.operator == "tokafor"
+
+
+async def test_outbox_screen_resends_a_failed_row_after_confirming(db, config) -> None:
+    await leases.acquire(db, "desk-1", seconds=60, operator="desk")
+    queued = await outbox.enqueue(
+        db, key="k2", account="KingsmerePolice", text="Hello", operator="mjones",
+    )  # fmt: skip
+    taken = await outbox.take_next(db, "desk-1")
+    assert taken is not None
+    await outbox.record_failed(db, taken.id, "X said 403")
+    screen = OutboxScreen(config, db, "tokafor")
+    async with Harness(lambda: screen).run_test(size=(140, 40)) as pilot:
+        rows_list = screen.query_one(OptionList)
+        await settle(pilot, lambda: rows_list.option_count == 1)
+        assert "FAILED" in str(rows_list.get_option_at_index(0).prompt)
+        await pilot.press("m")
+        await settle(pilot, lambda: "Only an unknown row" in text_of(screen, "#outbox-status"))
+        await pilot.press("r")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await settle(pilot, lambda: "queued again" in text_of(screen, "#outbox-status"))
+    item = await outbox.get(db, queued.item.id)
+    assert item is not None and item.state is OutboxState.PENDING
