@@ -11,21 +11,29 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from eventdesk.clock import describe
 from eventdesk.desk import Desk, DeskRole
+from eventdesk.identity import operator_for
 from eventdesk.publishers.dry_run import DryRunPublisher, dry_run_path
 from eventdesk.runner import scheduler_role
 from eventdesk.sources.base import SourceState
 from eventdesk.sources.replay import ReplaySource
-from storage import Database
+from storage import Database, outbox
 from storage import panes as queries
 from storage.feed import ChangeFeed
+from storage.outbox import OutboxState
 from storage.panes import PaneQuery
 from storage.posts import utc_text
+from tui.compose_screen import ComposeScreen
 from tui.data import StoragePane
+from tui.dialogs import ConfirmScreen
+from tui.flag_screen import FlagScreen
+from tui.handoff_screens import AuditScreen, HandOffScreen, MetricsScreen, ShiftHandoffScreen
+from tui.outbox_screen import OutboxScreen
 from tui.schedule_actions import RunOfShowActions
 from tui.screens import HelpScreen, SearchScreen
 from tui.settings import DeskSettings
@@ -42,6 +50,12 @@ PANES = (("stream", "Event stream", "hashtag"), ("show", "Run-of-show", None),
          ("inbox", "Inbox", "inbox"))  # fmt: skip
 SENTIMENT_CYCLE = (None, "negative", "neutral", "positive")
 NARROW = 120  # columns below which the panes become tabs
+DESK_KEYS_ACTIONS = frozenset({
+    "next_pane", "previous_pane", "show_pane", "reply", "flag", "hand_off", "acknowledge",
+    "shift_handoff", "outbox", "metrics", "audit", "search", "pause", "cycle_sentiment",
+    "toggle_urgent", "cycle_account", "toggle_order", "pause_all", "postpone_item",
+    "skip_item", "post_item_now", "duplicate_item", "edit_item", "add_item",
+})  # fmt: skip
 
 
 class EventDeskApp(RunOfShowActions, App[None]):
@@ -55,7 +69,14 @@ class EventDeskApp(RunOfShowActions, App[None]):
         Binding("1", "show_pane(0)", "Stream", show=False),
         Binding("2", "show_pane(1)", "Run-of-show", show=False),
         Binding("3", "show_pane(2)", "Inbox", show=False),
+        Binding("r", "reply", "Reply"),
+        Binding("f", "flag", "Flag"),
+        Binding("h", "hand_off", "Hand off"),
         Binding("a", "acknowledge", "Acknowledge"),
+        Binding("H", "shift_handoff", "Shift handoff"),
+        Binding("O", "outbox", "Outbox", show=False),
+        Binding("M", "metrics", "Metrics", show=False),
+        Binding("A", "audit", "Audit log", show=False),
         Binding("slash", "search", "Search"),
         Binding("p", "pause", "Pause"),
         Binding("s", "cycle_sentiment", "Sentiment", show=False),
@@ -73,7 +94,12 @@ class EventDeskApp(RunOfShowActions, App[None]):
         ("pgup pgdn", "move ten posts"),
         ("g / G", "newest / oldest (g also clears 'N new')"),
         ("enter", "show the post in the detail pane"),
+        ("r", "reply to the post (from one of our accounts; confirmed before it is sent)"),
+        ("f", "flag the post (risk to life, crime report, follow-up, abuse, …) or unflag"),
+        ("h", "hand the post off to a colleague or a team"),
         ("a", "acknowledge the urgent alarm"),
+        ("H", "shift handoff: what the next shift inherits; accept it"),
+        ("O / M / A", "outbox (settle unknown sends) / desk metrics / audit log"),
         ("/", "search the whole event (this pane)"),
         ("s", "filter by sentiment: all → ▼ → ● → ▲"),
         ("u", "urgent posts only"),
@@ -151,9 +177,10 @@ class EventDeskApp(RunOfShowActions, App[None]):
         return moment or self.settings.clock()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Pane keys are priority bindings; inside a dialog, tab must move between fields.
-        pane_keys = action in ("next_pane", "previous_pane", "show_pane")
-        return not (pane_keys and self.screen.is_modal)
+        # Pane keys are priority bindings (inside a dialog, tab must move between fields);
+        # and a key meant for a dialog must not open another behind it.
+        # The desk's own keys do nothing while a dialog is open.
+        return not (self.screen.is_modal and action in DESK_KEYS_ACTIONS)
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).show(
@@ -396,6 +423,83 @@ class EventDeskApp(RunOfShowActions, App[None]):
                 self._requery(search=words or None)
 
         self.push_screen(SearchScreen(self._queries[self.active].search or ""), searched)
+
+    # -- operator actions (issue 4's dialogs) -------------------------------------------
+
+    async def _selected_post(self) -> dict[str, Any] | None:
+        """The whole stored post under the active pane's cursor, or a notice why not."""
+        pane = self.panes[self.active]
+        row = pane.post_list.current() if isinstance(pane, DeskPane) else None
+        if row is None or self.db is None:
+            self.notify("Select a post in the stream or the inbox first.", markup=False)
+            return None
+        return await queries.post(self.db, row["id"])
+
+    @work(name="reply", group="dialogs", exit_on_error=False)
+    async def action_reply(self) -> None:
+        post = await self._selected_post()
+        if post is not None and self.db is not None:
+            operator = operator_for(self.settings.config, self.settings.operator)
+            await self.push_screen_wait(
+                ComposeScreen(post, self.settings.config, operator, self.db)
+            )
+
+    @work(name="flag", group="dialogs", exit_on_error=False)
+    async def action_flag(self) -> None:
+        post = await self._selected_post()
+        if post is not None and self.db is not None:
+            await self.push_screen_wait(FlagScreen(post, self.settings.operator, self.db))
+
+    @work(name="hand-off", group="dialogs", exit_on_error=False)
+    async def action_hand_off(self) -> None:
+        post = await self._selected_post()
+        if post is not None and self.db is not None:
+            config, login = self.settings.config, self.settings.operator
+            await self.push_screen_wait(HandOffScreen(post, config, login, self.db))
+
+    def action_shift_handoff(self) -> None:
+        if self.db is not None:
+            self.push_screen(
+                ShiftHandoffScreen(
+                    self.settings.config,
+                    self.db,
+                    self.settings.operator,
+                    start=utc_text(self.settings.config.event.start_utc),
+                    clock=self.desk_now,
+                )  # fmt: skip
+            )
+
+    def action_outbox(self) -> None:
+        if self.db is not None:
+            self.push_screen(OutboxScreen(self.settings.config, self.db, self.settings.operator))
+
+    def action_metrics(self) -> None:
+        if self.db is not None:
+            since = utc_text(self.settings.config.event.start_utc)
+            self.push_screen(
+                MetricsScreen(self.settings.config, self.db, since=since, clock=self.desk_now)
+            )
+
+    def action_audit(self) -> None:
+        if self.db is not None:
+            self.push_screen(AuditScreen(self.db, self.zone))
+
+    @work(name="quit", group="dialogs", exit_on_error=False)
+    async def action_quit(self) -> None:
+        """Quit, asking first while replies or posts are still waiting to go out."""
+        waiting = []
+        if self.db is not None:
+            waiting = await outbox.in_states(self.db, (OutboxState.PENDING, OutboxState.SENDING))
+        if waiting:
+            noun = "post is" if len(waiting) == 1 else "posts are"
+            question = Content(
+                f"{len(waiting)} {noun} still waiting to be sent. Another desk process will "
+                "send them if one is running; if this is the desk, they wait until one is. "
+                "Quit anyway?"
+            )
+            if not await self.push_screen_wait(ConfirmScreen(question)):
+                return
+        self.exit()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.KEYS_HELP))

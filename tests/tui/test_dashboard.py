@@ -274,3 +274,64 @@ async def test_narrow_terminal_shows_one_pane_as_tabs(desk_db, config) -> None:
         await pilot.pause()
         visible = [pane for pane in app.query("#panes > *") if pane.region.width]
         assert [pane.id for pane in visible] == ["pane-show"]
+
+
+async def test_reply_flag_and_hand_off_open_on_the_selected_post(desk_db, config) -> None:
+    from tui.compose_screen import ComposeScreen
+    from tui.flag_screen import FlagScreen
+    from tui.handoff_screens import (
+        AuditScreen,
+        HandOffScreen,
+        MetricsScreen,
+        ShiftHandoffScreen,
+    )
+    from tui.outbox_screen import OutboxScreen
+
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        await pilot.press("3")
+        inbox = lists(app)[2]
+        wanted = inbox.current()["id"]
+        for key, screen in (("r", ComposeScreen), ("f", FlagScreen), ("h", HandOffScreen)):
+            await pilot.press(key)
+            await settle(pilot, lambda s=screen: isinstance(app.screen, s))
+            assert app.screen.post["id"] == wanted
+            await pilot.press("r", "f", "h", "tab")  # the desk's keys are asleep in a dialog
+            assert isinstance(app.screen, screen) and app.active == 2
+            app.screen.dismiss(None)
+            await settle(pilot, lambda: not app.screen.is_modal)
+        for key, screen in (("H", ShiftHandoffScreen), ("O", OutboxScreen), ("M", MetricsScreen),
+                            ("A", AuditScreen)):  # fmt: skip
+            await pilot.press(key)
+            await settle(pilot, lambda s=screen: isinstance(app.screen, s))
+            app.screen.dismiss(None)
+            await settle(pilot, lambda: not app.screen.is_modal)
+        await pilot.press("2", "r")  # the run-of-show lists no posts to reply to
+        await settle(pilot, lambda: any("Select a post" in n.message for n in app._notifications))
+        assert not app.screen.is_modal
+
+
+async def test_quit_asks_while_a_reply_waits_to_be_sent(desk_db, config) -> None:
+    from storage import outbox
+    from tui.dialogs import ConfirmScreen
+
+    db = await Database.open(desk_db)
+    try:
+        await outbox.enqueue(db, key="reply:1:1", account="KingsmerePolice", text="On our way",
+                             operator="mj", in_reply_to=1862000000000005000)  # fmt: skip
+    finally:
+        await db.close()
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        await pilot.press("q")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "1 post is still waiting" in str(app.screen.question)
+        await pilot.press("n")
+        await settle(pilot, lambda: not app.screen.is_modal)
+        assert app.is_running
+        await pilot.press("q")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await settle(pilot, lambda: not app.is_running)
