@@ -139,6 +139,7 @@ def demo(posts: int, seed: int, speed: str, at: str, fresh: bool, operator: str 
          quiet: bool, theme: str | None) -> None:  # fmt: skip
     """Run the desk on the bundled demo event (a generated 24-hour Twitterthon)."""
     from eventdesk.demo import write_replay
+    from eventdesk.demo.history import run_of_show_until
     from eventdesk.sources.replay import parse_speed
     from tui.settings import DeskSettings, ReplayPlan
 
@@ -157,7 +158,8 @@ def demo(posts: int, seed: int, speed: str, at: str, fresh: bool, operator: str 
     if not replay.exists():
         click.echo(f"Generating the demo event ({posts} posts) into {replay} ...")
         write_replay(replay, config, seed=seed, posts=posts)
-    _run(import_run_of_show(db_path, bundled("demo_run_of_show.csv"), config, operator="demo"))
+    # The plan for the day; what was due before the jump went out on time.
+    _run(run_of_show_until(db_path, config, jump))
     _run_desk(
         DeskSettings(
             config=config,
@@ -312,7 +314,7 @@ def main(argv: list[str] | None = None) -> None:
 # Command groups in their own modules, registered last (they import from this one).
 from eventdesk.cli_actions import register as _register_actions  # noqa: E402
 from eventdesk.cli_doctor import doctor  # noqa: E402
-from eventdesk.cli_schedule import import_run_of_show, schedule  # noqa: E402
+from eventdesk.cli_schedule import schedule  # noqa: E402
 
 cli.add_command(schedule)
 cli.add_command(doctor)

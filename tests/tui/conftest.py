@@ -9,13 +9,10 @@ from pathlib import Path
 import pytest
 
 from eventdesk.config import EventConfig
+from eventdesk.demo.history import run_of_show_until
 from eventdesk.ingest import Ingest
-from eventdesk.paths import bundled
-from eventdesk.schedule import read_sheet
 from eventdesk.sources.replay import ReplaySource
 from storage import Database
-from storage.release import mark_enqueued, mark_result, release_due
-from storage.schedule import import_sheet
 from tests.conftest import tweet_line, write_lines
 from tui.app import EventDeskApp
 from tui.settings import DeskSettings
@@ -113,27 +110,6 @@ async def ingest_lines(db_path: Path, config: EventConfig, lines: list[str], nam
     db = await Database.open(db_path)
     try:
         await Ingest(db, config, workers=0).run(ReplaySource(replay))
-    finally:
-        await db.close()
-
-
-async def run_of_show_until(db_path: Path, config: EventConfig, now: datetime) -> int:
-    """Import the demo run-of-show and post every item due by `now` a minute after its
-    time, as the desk process would have (release, outbox, result). Returns the count."""
-    sheet = read_sheet(bundled("demo_run_of_show.csv"), config)
-    db = await Database.open(db_path)
-    try:
-        await import_sheet(db, sheet.slots, operator="lead", now=config.event.start_utc)
-        for slot in sorted(sheet.slots, key=lambda s: s.at):
-            if slot.at > now:
-                break
-            for item in (await release_due(db, slot.at, timedelta(minutes=10))).due:
-                await mark_enqueued(db, item.key, item.outgoing.key, now=slot.at)
-                posted = slot.at + timedelta(minutes=1)
-                remote = str(1862000000000090000 + (slot.line or 0))
-                await mark_result(db, item.outgoing.key, "posted", now=posted,
-                                  remote_id=remote, posted_at=posted)  # fmt: skip
-        return len(sheet.slots)
     finally:
         await db.close()
 
