@@ -96,6 +96,7 @@ def serve(config_path: Path, db_path: Path | None, replay: Path | None, speed: s
         path, config, publisher=DryRunPublisher(dry_run_path(path), delay=dry_run_delay),
         operator=login_name(), source=source, on_role=report,
         scheduler=scheduler_role(config, event_clock),
+        clock=event_clock if replay is not None else None,
     )  # fmt: skip
 
     async def run() -> None:

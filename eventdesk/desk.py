@@ -22,6 +22,7 @@ import socket
 import sqlite3
 import uuid
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,7 @@ class Desk:
         scheduler: Scheduler | None = None,
         poll_seconds: float = 1.0,
         on_role: Callable[[DeskRole, str], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.db_path, self.config = db_path, config
         self.publisher, self.operator = publisher, operator
@@ -95,6 +97,7 @@ class Desk:
         self.lease_seconds = config.desk.lease_seconds
         self.poll_seconds = poll_seconds
         self.on_role = on_role
+        self.clock = clock  # stamps the outbox's outcomes; None: the real time
         self.holder = holder_id()
         self.role = DeskRole.STARTING
         self._stop = asyncio.Event()
@@ -157,7 +160,7 @@ class Desk:
         for item in recovered:
             log.warning("outbox %s was being sent when the last desk stopped: unknown", item.id)
         self._set_role(DeskRole.DESK, self.holder)
-        sender = OutboxSender(db, self.publisher, self.holder)
+        sender = OutboxSender(db, self.publisher, self.holder, clock=self.clock)
         tasks: set[asyncio.Task[Any]] = {
             asyncio.create_task(self._heartbeat(db), name="desk-heartbeat"),
             asyncio.create_task(sender.run(), name="desk-outbox"),

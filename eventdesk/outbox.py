@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from eventdesk.publish import Outgoing, Publisher, PublishError, PublishUnknown
@@ -36,8 +37,12 @@ class OutboxSender:
         *,
         interval: float = 0.5,
         max_attempts: int = 5,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """`clock` stamps the outcomes (a replayed event's own time, so a run-of-show
+        item's lateness reads against the replayed day); None: the real time."""
         self.db, self.publisher, self.holder = db, publisher, holder
+        self.clock = clock
         self.interval = interval
         self.max_attempts = max_attempts
 
@@ -58,19 +63,27 @@ class OutboxSender:
             published = await self.publisher.publish(outgoing)
         except PublishUnknown as exc:
             log.warning("outbox %s: unknown whether sent: %s", item.id, exc)
-            return await store.record_unknown(self.db, item.id, str(exc) or "no answer")
+            return await store.record_unknown(
+                self.db, item.id, str(exc) or "no answer", now=self._now()
+            )
         except PublishError as exc:
             if exc.retryable and item.attempts < self.max_attempts:
                 retry_at = datetime.now(UTC) + backoff(item.attempts)
-                return await store.record_failed(self.db, item.id, str(exc), retry_at=retry_at)
-            return await store.record_failed(self.db, item.id, str(exc))
+                return await store.record_failed(
+                    self.db, item.id, str(exc), retry_at=retry_at, now=self._now()
+                )
+            return await store.record_failed(self.db, item.id, str(exc), now=self._now())
         except Exception as exc:  # a publisher breaking its contract may still have sent
             # The type only: a message or traceback from a client library may hold a secret.
             log.error("outbox %s: publisher failed (%s)", item.id, type(exc).__name__)
             return await store.record_unknown(
-                self.db, item.id, f"publisher error ({type(exc).__name__}): check on X"
-            )
-        return await store.record_sent(self.db, item.id, published.remote_id)
+                self.db, item.id, f"publisher error ({type(exc).__name__}): check on X",
+                now=self._now(),
+            )  # fmt: skip
+        return await store.record_sent(self.db, item.id, published.remote_id, now=self._now())
+
+    def _now(self) -> datetime | None:
+        return self.clock() if self.clock is not None else None
 
     async def run(self) -> None:
         """Send forever: polls for due rows every `interval` (one indexed query). Cancel to stop."""

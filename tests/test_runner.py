@@ -37,6 +37,7 @@ async def test_due_items_are_posted_once_and_marked_posted(db_path, config) -> N
         return Desk(
             db_path, config, publisher=DryRunPublisher(dry_run_path(db_path)), operator=name,
             poll_seconds=0.05, scheduler=scheduler_role(config, lambda: now[0], interval=0.05),
+            clock=lambda: now[0],
         )  # fmt: skip
 
     async def states() -> dict[str, tuple[str, str | None]]:
@@ -54,6 +55,9 @@ async def test_due_items_are_posted_once_and_marked_posted(db_path, config) -> N
         assert len(sent()) == 1
         assert rows["kp24-01"][1] == sent()[0]["remote_id"]
         assert rows["kp24-02"][0] == "planned"  # 07:10 is not due at 07:00
+        # Stamped by the desk's clock (a replayed day's own time): on time, not days late.
+        first_row = next(row for row in await run_of_show(db) if row.key == "kp24-01")
+        assert first_row.posted_at == now[0]
         now[0] = datetime(2026, 11, 19, 7, 15, tzinfo=UTC)
 
         async def two_out() -> bool:

@@ -172,9 +172,12 @@ class EventDeskApp(RunOfShowActions, App[None]):
 
     def desk_now(self) -> datetime:
         """The desk's time: a replayed event's own clock, else the settings' clock."""
-        playing = self._playing
+        plan, playing = self.settings.replay, self._playing
+        if plan is None:
+            return self.settings.clock()
+        # A replay: its own time; before its first post, the time it jumps to.
         moment = playing[0].event_time() if playing else None
-        return moment or self.settings.clock()
+        return moment or plan.fast_until or self.settings.config.event.start_utc
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Pane keys are priority bindings (inside a dialog, tab must move between fields);
@@ -247,6 +250,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
             publisher=DryRunPublisher(dry_run_path(settings.db_path)),
             operator=settings.operator, source=play if plan is not None else None,
             scheduler=scheduler_role(settings.config, self.desk_now), on_role=self._desk_role,
+            clock=self.desk_now if plan is not None else None,
         )  # fmt: skip
         self._desk = desk
         try:
