@@ -23,7 +23,14 @@ SENTIMENTS = ("positive", "neutral", "negative")
 ROW_COLUMNS = (
     "posts.id, posts.created_at, posts.author_username, posts.author_name, posts.text, "
     "posts.sentiment_compound, posts.urgent, posts.in_hashtag, posts.in_inbox, posts.in_own, "
-    "posts.answered_by, posts.reply_to_id, posts.conversation_id"
+    "posts.answered_by, posts.reply_to_id, posts.conversation_id, "
+    # The operators' marks on a row, each one indexed lookup: flagged, handed off and
+    # not done, and who holds a live claim ("is replying").
+    "EXISTS (SELECT 1 FROM flags WHERE flags.post_id = posts.id) AS flagged, "
+    "EXISTS (SELECT 1 FROM assignments a WHERE a.post_id = posts.id AND a.state != 'done') "
+    "AS assigned, (SELECT c.operator || ' is ' || CASE c.purpose WHEN 'reply' THEN 'replying' "
+    "ELSE 'handing off' END FROM claims c WHERE c.post_id = posts.id "
+    "AND c.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) AS claimed"
 )
 # A search walks the full-text index in id order and joins each match to its post, so
 # a window of the newest 120 matches stops after 120 (a subquery of all matches would
@@ -215,10 +222,26 @@ async def conversation(
 
 
 async def actions_on(db: Database, post_id: int) -> list[dict[str, Any]]:
+    """What operators did to a post, oldest first, from the audit log."""
     rows = await db.fetchall(
-        "SELECT at, operator, kind, detail FROM actions WHERE post_id = ? ORDER BY id", (post_id,)
+        "SELECT at, operator, kind, after FROM audit WHERE post_id = ? ORDER BY seq", (post_id,)
     )
-    return [{**dict(row), "detail": json.loads(row["detail"])} for row in rows]
+    return [
+        {"at": row["at"], "operator": row["operator"], "kind": row["kind"],
+         "detail": json.loads(row["after"] or "{}")}
+        for row in rows
+    ]  # fmt: skip
+
+
+async def claim_on(db: Database, post_id: int) -> str | None:
+    """'mj is replying' while someone holds a live claim on the post."""
+    value = await db.scalar(
+        "SELECT operator || ' is ' || CASE purpose WHEN 'reply' THEN 'replying' "
+        "ELSE 'handing off' END FROM claims WHERE post_id = ? "
+        "AND expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        (post_id,),
+    )
+    return str(value) if value is not None else None
 
 
 async def latest_time(db: Database) -> str | None:

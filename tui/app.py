@@ -226,7 +226,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
             # the middle of a pane: count those panes again instead of adding.
             late = any(c.first_id <= newest for c in posts)  # type: ignore[operator]
             newest = max([newest, *(c.last_id or 0 for c in posts)])
-            if kinds & {"posts", "actions", "outbox"}:  # new rows, or new marks on rows
+            if kinds & {"posts", "actions", "outbox", "claims"}:  # new rows, or new marks
                 for pane in self.post_panes:
                     pane.post_list.reload(recount=late)
             if "schedule" in kinds:
@@ -363,7 +363,8 @@ class EventDeskApp(RunOfShowActions, App[None]):
             return
         thread = await queries.conversation(self.db, post)
         actions = await queries.actions_on(self.db, post_id)
-        self.query_one(PostDetail).show(render_detail(post, thread, actions, self.zone))
+        claim = await queries.claim_on(self.db, post_id)
+        self.query_one(PostDetail).show(render_detail(post, thread, actions, self.zone, claim))
 
     # -- actions ----------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ def render_detail(
     thread: list[dict[str, Any]],
     actions: list[dict[str, Any]],
     zone: ZoneInfo,
+    claim: str | None = None,
 ) -> Content:
     """The detail as Content. Every stranger's string goes through `visible` and is
     assembled as plain text: nothing here is ever parsed as markup."""
@@ -40,7 +41,9 @@ def render_detail(
     parts: list[str | tuple[str, str]] = [
         (f"{name} ", "bold"),
         (f"@{user}", "italic"),
-        f"  {_when(post['created_at'], zone)}  ·  id {post['id']}\n\n",
+        f"  {_when(post['created_at'], zone)}  ·  id {post['id']}\n",
+        (f"✎ {visible(claim, newlines=False)}\n" if claim else "", "bold reverse"),
+        "\n",
         visible(post["text"]),
         "\n\n",
     ]
@@ -66,8 +69,22 @@ def render_detail(
         parts += [("\nHistory\n", "bold underline")]
         for act in actions:
             who = visible(act["operator"], newlines=False)
-            parts.append(f"  {_when(act['at'], zone)} {who}: {act['kind']}\n")
+            detail = _detail(act.get("detail") or {})
+            parts.append(f"  {_when(act['at'], zone)} {who}: {act['kind']}{detail}\n")
     return Content.assemble(*parts)
+
+
+_DETAIL_KEYS = ("category", "to_operator", "to_team", "state", "outcome", "account", "note")
+
+
+def _detail(after: dict[str, Any]) -> str:
+    """A history line's particulars (operators' words, shown literally and briefly)."""
+    bits = [
+        f"{key.replace('_', ' ')} {visible(str(after[key])[:60], newlines=False)}"
+        for key in _DETAIL_KEYS
+        if after.get(key) not in (None, "")
+    ]
+    return f" ({', '.join(bits)})" if bits else ""
 
 
 class PostDetail(VerticalScroll):

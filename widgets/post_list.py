@@ -7,7 +7,6 @@ view; while the operator is scrolled away or has paused, a count of new posts wa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
@@ -76,12 +75,16 @@ class PostList(ScrollView, can_focus=True):
         & > .post-list--urgent { background: $error; color: $text; text-style: bold; }
         & > .post-list--answered { color: $success; }
         & > .post-list--loading { color: $text-disabled; }
+        & > .post-list--flagged { color: $warning; text-style: bold; }
+        & > .post-list--assigned { color: $secondary; text-style: bold; }
+        & > .post-list--claimed { color: $accent; text-style: bold; }
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "post-list--cursor", "post-list--time", "post-list--author", "post-list--positive",
         "post-list--negative", "post-list--neutral", "post-list--urgent",
-        "post-list--answered", "post-list--loading",
+        "post-list--answered", "post-list--loading", "post-list--flagged",
+        "post-list--assigned", "post-list--claimed",
     }  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False),
@@ -122,14 +125,12 @@ class PostList(ScrollView, can_focus=True):
         data: PaneData,
         *,
         zone: ZoneInfo,
-        marks: Callable[[Row], str] | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id)
         self.data = data
         self.zone = zone
-        self.marks = marks or (lambda row: "")
         self.total = 0
         self.max_id: int | None = None
         self.waiting = 0
@@ -308,7 +309,9 @@ class PostList(ScrollView, can_focus=True):
             Segment(glyph, base + style(glyph_class)),
             Segment(urgent, base + style("post-list--urgent") if row["urgent"] else base),
             Segment(answered, base + style("post-list--answered")),
-            Segment(self.marks(row) or " ", base),
+            Segment("⚑" if row.get("flagged") else " ", base + style("post-list--flagged")),
+            Segment("→" if row.get("assigned") else " ", base + style("post-list--assigned")),
+            Segment("✎" if row.get("claimed") else " ", base + style("post-list--claimed")),
             Segment(f"@{author} ", base + style("post-list--author")),
             Segment(text, base),
         ]

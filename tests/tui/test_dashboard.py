@@ -335,3 +335,29 @@ async def test_quit_asks_while_a_reply_waits_to_be_sent(desk_db, config) -> None
         await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await settle(pilot, lambda: not app.is_running)
+
+
+async def test_another_operators_flag_and_claim_show_on_this_dashboard(desk_db, config) -> None:
+    """Two operators, one database: what one does appears on the other's screen."""
+    from storage import actions
+
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        await pilot.press("3")
+        inbox = lists(app)[2]
+        row = inbox.current()
+        assert not (row["flagged"] or row["assigned"] or row["claimed"])
+        other = await Database.open(desk_db)  # the other operator's dashboard
+        try:
+            await actions.flag(other, row["id"], "crime_report", "tokafor", note="bike theft")
+            await actions.claim(other, row["id"], "tokafor", "reply", seconds=120)
+        finally:
+            await other.close()
+        await settle(pilot, lambda: inbox.current()["flagged"] and inbox.current()["claimed"])
+        assert inbox.current()["id"] == row["id"]  # the cursor stayed on its post
+        line = "".join(segment.text for segment in inbox.render_line(inbox.cursor))
+        assert "⚑" in line and "✎" in line
+        await pilot.press("j", "k")  # move away and back: the detail is read again
+        await settle(pilot, lambda: "tokafor is replying" in detail_text(app))
+        assert "bike theft" in detail_text(app)

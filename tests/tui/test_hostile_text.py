@@ -43,7 +43,7 @@ def assert_inert_content(content: Content) -> str:
 @pytest.fixture
 async def hostile_app(desk_db, config):
     app = make_app(config, desk_db)
-    async with app.run_test(size=(200, 60)) as pilot:
+    async with app.run_test(size=(240, 60)) as pilot:
         stream = app.query(DeskPane).first().post_list
         await settle(pilot, lambda: stream.total == 42 and stream.current() is not None)
         yield app, pilot, stream
