@@ -136,20 +136,21 @@ def rss_mb() -> float:
 async def drive(db_path: Path, soak: float) -> dict[str, object]:
     from tui.app import EventDeskApp
     from tui.settings import DeskSettings
-    from widgets.desk_pane import DeskPane
 
     config = load_config(bundled("demo_event.toml"))
     frozen = START + timedelta(hours=23, minutes=30)
     app = EventDeskApp(
         DeskSettings(
-            config=config, db_path=db_path, operator="bench", quiet=True, clock=lambda: frozen
+            config=config, db_path=db_path, operator="bench", quiet=True, clock=lambda: frozen,
+            take_desk_role=False,  # the writer process is the desk; this is an operator's view
         )
     )
     results: dict[str, object] = {}
     began = time.perf_counter()
     async with app.run_test(size=(160, 48)) as pilot:
-        lists = [pane.post_list for pane in app.query(DeskPane)]
-        while not all(pl.current() is not None for pl in lists):
+        lists = [app._list_of(index) for index in range(3)]  # stream, run-of-show, inbox
+        post_lists = [lists[0], lists[2]]
+        while not all(pl.current() is not None for pl in post_lists):
             await asyncio.sleep(0.005)
         results["first_paint_s"] = time.perf_counter() - began
         results["rss_start_mb"] = rss_mb()
@@ -169,7 +170,7 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
 
         moves = []
         for i in range(200):
-            pl = lists[app.active]
+            pl = lists[0]
             target = pl.cursor + (1 if i % 40 < 30 else -1)
             moves.append(
                 await timed(
@@ -203,7 +204,7 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
             await pilot.pause(1.0)
             samples.append(rss_mb())
         results["rss_samples_mb"] = samples
-        results["rows_at_end"] = sum(pl.total for pl in lists)
+        results["rows_at_end"] = sum(pl.total for pl in post_lists)
     return results
 
 
