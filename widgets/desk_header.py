@@ -11,29 +11,36 @@ from eventdesk.text import visible
 
 
 class DeskHeader(Horizontal):
-    """One line at the top of the desk. Every value is set from outside by `show()`."""
+    """One line at the top of the desk (two on a narrow terminal). Every value is set
+    from outside by `show()`."""
 
     DEFAULT_CSS = """
     DeskHeader {
         height: 1;
         background: $panel;
         color: $text;
-        & > #header-event { width: auto; text-style: bold; padding: 0 1; }
-        & > #header-clock { width: auto; padding: 0 1; color: $text-muted; }
-        & > #header-rates { width: auto; padding: 0 1; }
-        & > Sparkline { width: 16; margin: 0 1; }
-        & > #header-source { width: 1fr; padding: 0 1; text-align: right; }
-        & > #header-operator { width: auto; padding: 0 1; color: $accent; }
+        & > .header-row { height: 1; width: auto; }
+        & > #header-how { width: 1fr; }
+        & #header-event { width: auto; text-style: bold; padding: 0 1; }
+        & #header-clock { width: auto; padding: 0 1; color: $text-muted; }
+        & #header-rates { width: auto; padding: 0 1; }
+        & Sparkline { width: 16; margin: 0 1; }
+        & #header-source { width: 1fr; padding: 0 1; text-align: right; }
+        & #header-operator { width: auto; padding: 0 1; color: $accent; }
     }
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(id="header-event", markup=False)
-        yield Static(id="header-clock", markup=False)
-        yield Static(id="header-rates", markup=False)
-        yield Sparkline([], id="header-mood")
-        yield Static(id="header-source", markup=False)
-        yield Static(id="header-operator", markup=False)
+        # Two rows side by side; on a narrow terminal (app.tcss) one above the other:
+        # what and who, then how the event is going.
+        with Horizontal(classes="header-row", id="header-what"):
+            yield Static(id="header-event", markup=False)
+            yield Static(id="header-clock", markup=False)
+            yield Static(id="header-operator", markup=False)
+        with Horizontal(classes="header-row", id="header-how"):
+            yield Static(id="header-rates", markup=False)
+            yield Sparkline([], id="header-mood")
+            yield Static(id="header-source", markup=False)
 
     def show(
         self,
