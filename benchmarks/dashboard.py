@@ -133,6 +133,15 @@ def rss_mb() -> float:
     return float("nan")
 
 
+async def until(condition, what: str, timeout: float = 60.0) -> None:
+    """Wait for `condition()` without touching the app; a stuck app ends the run."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"dashboard benchmark: no {what} within {timeout:.0f}s")
+        await asyncio.sleep(0.001)
+
+
 async def drive(db_path: Path, soak: float) -> dict[str, object]:
     from tui.app import EventDeskApp
     from tui.settings import DeskSettings
@@ -141,7 +150,11 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
     frozen = START + timedelta(hours=23, minutes=30)
     app = EventDeskApp(
         DeskSettings(
-            config=config, db_path=db_path, operator="bench", quiet=True, clock=lambda: frozen,
+            config=config,
+            db_path=db_path,
+            operator="bench",
+            quiet=True,
+            clock=lambda: frozen,
             take_desk_role=False,  # the writer process is the desk; this is an operator's view
         )
     )
@@ -150,8 +163,7 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
     async with app.run_test(size=(160, 48)) as pilot:
         lists = [app._list_of(index) for index in range(3)]  # stream, run-of-show, inbox
         post_lists = [lists[0], lists[2]]
-        while not all(pl.current() is not None for pl in post_lists):
-            await asyncio.sleep(0.005)
+        await until(lambda: all(pl.current() is not None for pl in post_lists), "first paint")
         results["first_paint_s"] = time.perf_counter() - began
         results["rss_start_mb"] = rss_mb()
 
@@ -163,19 +175,21 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
             t0 = time.perf_counter()
             await pilot.press(*keys)
             if not done():
-                while not done():
-                    await asyncio.sleep(0.001)
+                await until(done, f"the screen after {keys}")
                 app.screen._on_timer_update()
             return (time.perf_counter() - t0) * 1000
 
         moves = []
         for i in range(200):
             pl = lists[0]
-            target = pl.cursor + (1 if i % 40 < 30 else -1)
+            down = i % 40 < 30
+            # Done when another post is under the cursor and its row is on screen (posts
+            # keep arriving above, so indexes shift; the selected post is what counts).
+            before = (pl.current() or {}).get("id")
             moves.append(
                 await timed(
-                    ("j",) if i % 40 < 30 else ("k",),
-                    lambda pl=pl, t=target: pl.cursor == t and pl.current(),
+                    ("j",) if down else ("k",),
+                    lambda pl=pl, b=before: (pl.current() or {}).get("id") not in (None, b),
                 )
             )
         switches = []
@@ -187,13 +201,19 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
             pl = lists[app.active]
             t0 = time.perf_counter()
             await pilot.press("slash", *word, "enter")
-            while not (pl.current() is not None and app._queries[app.active].search == word):
-                await asyncio.sleep(0.001)
+            await until(
+                lambda pl=pl, word=word: (
+                    pl.current() is not None and app._queries[app.active].search == word
+                ),
+                f"search {word!r}",
+            )
             app.screen._on_timer_update()
             searches.append((time.perf_counter() - t0) * 1000)
             await pilot.press("slash", "home", "ctrl+k", "enter")
-            while pl.current() is None or app._queries[app.active].search:
-                await asyncio.sleep(0.001)
+            await until(
+                lambda pl=pl: pl.current() is not None and not app._queries[app.active].search,
+                "clearing the search",
+            )
         results["moves"] = moves
         results["switches"] = switches
         results["searches"] = searches

@@ -30,6 +30,10 @@ class DeskHeader(Horizontal):
     }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: dict[str, str] = {}
+
     def compose(self) -> ComposeResult:
         # Two rows side by side; on a narrow terminal (app.tcss) one above the other:
         # what and who, then how the event is going.
@@ -52,18 +56,25 @@ class DeskHeader(Horizontal):
         source: str | None = None,
         operator: str | None = None,
     ) -> None:
-        """Update the parts given; leave the others as they are."""
+        """Update the parts given; leave the others as they are. A part that reads the
+        same is not redrawn (this runs every second)."""
         if event is not None:
-            self.query_one("#header-event", Static).update(Content(visible(event, newlines=False)))
+            self._set("#header-event", visible(event, newlines=False))
         if clock is not None:
-            self.query_one("#header-clock", Static).update(Content(clock))
+            self._set("#header-clock", clock)
         if rates is not None:
             text = " ".join(f"{name} {rate:.0f}/min" for name, rate in rates.items())
-            self.query_one("#header-rates", Static).update(Content(text))
-        if mood is not None:
+            self._set("#header-rates", text)
+        if mood is not None and mood != self.query_one(Sparkline).data:
             self.query_one(Sparkline).data = mood
         if source is not None:
-            self.query_one("#header-source", Static).update(Content(source))
+            self._set("#header-source", source)
         if operator is not None:
             name = visible(operator, newlines=False)
-            self.query_one("#header-operator", Static).update(Content(f"👤 {name}"))
+            self._set("#header-operator", f"👤 {name}")
+
+    def _set(self, selector: str, text: str) -> None:
+        shown = self._shown.get(selector)
+        if text != shown:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(Content(text))

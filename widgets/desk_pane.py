@@ -46,5 +46,8 @@ class DeskPane(Vertical):
         if position:
             parts.insert(0, f"[{position}]")
         title = self.query_one(".desk-pane--title", Static)
-        title.update(Content(" · ".join(parts)))
+        text = " · ".join(parts)
+        if text != getattr(self, "_title_shown", None):  # a repaint only when it changed
+            self._title_shown = text
+            title.update(Content(text))
         title.set_class(post_list.waiting > 0, "-waiting")

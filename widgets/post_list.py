@@ -168,6 +168,7 @@ class PostList(ScrollView, can_focus=True):
         posts may have arrived out of order).
         """
         following, anchor, old_total = self.following, self._cursor_row, self.total
+        view = (self.cursor, self.scroll_offset.y, self.paused)
         incremental = self.data.newest_first and self.max_id is not None and not recount
         if incremental:
             assert self.max_id is not None
@@ -186,9 +187,15 @@ class PostList(ScrollView, can_focus=True):
             top = max(0, int(self.scroll_offset.y) + new_index - self.cursor)
         start = max(0, top - PAGE // 4)
         rows = await self.data.window(start, PAGE)
+        if (self.cursor, self.scroll_offset.y, self.paused) != view:
+            # The operator moved while this was being read: what it read was arranged
+            # for where they were. Read again for where they are now.
+            self.reload(recount=recount)
+            return
         self.total, self.max_id = total, max_id
         self._rows = {start + i: row for i, row in enumerate(rows)}
-        self.virtual_size = Size(self.size.width, total)
+        if self.virtual_size != Size(self.size.width, total):
+            self.virtual_size = Size(self.size.width, total)
         self.set_reactive(PostList.cursor, min(new_index, max(total - 1, 0)))
         if top != int(self.scroll_offset.y):
             self.scroll_to(y=top, animate=False, immediate=True)
