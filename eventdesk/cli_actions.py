@@ -22,8 +22,10 @@ from eventdesk.desk import Desk, DeskRole
 from eventdesk.errors import UserError
 from eventdesk.handoff import write_handoff
 from eventdesk.identity import login_name
+from eventdesk.publish import Publisher
 from eventdesk.publishers.dry_run import DryRunPublisher, dry_run_path
 from eventdesk.runner import scheduler_role
+from eventdesk.sources.base import Source
 from storage import Database, audit
 from storage.handoff import handoff_report
 
@@ -63,8 +65,9 @@ def serve(config_path: Path, db_path: Path | None, replay: Path | None, speed: s
     """Run the desk process headless: source, ingest and outbox sender, holding the lease.
 
     Started while another process is the desk, it waits on standby and takes over
-    when that one stops or dies. Sends go to the dry-run publisher (<db>.dry-run.jsonl)
-    until the live X publisher is configured.
+    when that one stops or dies. With --replay (or paths.replay) it replays a recorded
+    event and sends to the dry-run publisher (<db>.dry-run.jsonl); otherwise the
+    config's [x] section makes it stream or poll X and post through X.
     """
     from eventdesk.sources.replay import ReplaySource, parse_speed
 
@@ -76,7 +79,7 @@ def serve(config_path: Path, db_path: Path | None, replay: Path | None, speed: s
         raise UserError(f"{replay}: no such replay file")
     playing: list[ReplaySource] = []
 
-    def play() -> ReplaySource:
+    def play(_db: Database) -> ReplaySource:
         assert replay is not None
         playing[:] = [ReplaySource(replay, speed=pace)]
         return playing[0]
@@ -87,13 +90,31 @@ def serve(config_path: Path, db_path: Path | None, replay: Path | None, speed: s
         moment = playing[0].event_time() if playing else None
         return moment or datetime.now(UTC)
 
-    source = None if replay is None else play
+    source: Callable[[Database], Source] | None = None
+    publisher: Publisher = DryRunPublisher(dry_run_path(path), delay=dry_run_delay)
+    if replay is not None:
+        source = play
+    elif config.x is not None:
+        # Live: X's stream (or polling) in, X's create_tweet out. Credentials are checked
+        # now, so a missing token or a secrets file others can read stops here, plainly.
+        from eventdesk.publishers.x import XPublisher
+        from eventdesk.secrets import load_credentials
+        from eventdesk.sources.factory import make_source
+
+        credentials = load_credentials(config)
+        credentials.bearer_token()
+        publisher = XPublisher(config, credentials)
+
+        def live(db: Database) -> Source:
+            return make_source(config, db=db)
+
+        source = live
 
     def report(role: DeskRole, detail: str) -> None:
         click.echo(f"eventdesk serve: {role.value} {detail}".rstrip(), err=True)
 
     desk = Desk(
-        path, config, publisher=DryRunPublisher(dry_run_path(path), delay=dry_run_delay),
+        path, config, publisher=publisher,
         operator=login_name(), source=source, on_role=report,
         scheduler=scheduler_role(config, event_clock),
         clock=event_clock if replay is not None else None,

@@ -38,7 +38,9 @@ from storage.outbox import LeaseLost
 
 log = logging.getLogger(__name__)
 
-SourceFactory = Callable[[], Source]
+# Makes the source each time this process becomes the desk, given the desk's database
+# (the X source keeps its read budget there).
+SourceFactory = Callable[[Database], Source]
 # The scheduler of issue 5 plugs in here: run while this process is the desk, given the
 # desk's database and lease holder id (for the sender's fence); cancelled on losing it.
 Scheduler = Callable[[Database, str], Coroutine[Any, Any, None]]
@@ -169,7 +171,7 @@ class Desk:
         ingest: Ingest | None = None
         if self.source is not None:
             ingest = Ingest(db, self.config, workers=0)
-            tasks.add(asyncio.create_task(ingest.run(self.source()), name="desk-ingest"))
+            tasks.add(asyncio.create_task(ingest.run(self.source(db)), name="desk-ingest"))
         if self.scheduler is not None:
             tasks.add(asyncio.create_task(self.scheduler(db, self.holder), name="desk-schedule"))
         try:

@@ -161,3 +161,24 @@ def test_unreadable_database_is_one_line(loaded, capsys, monkeypatch) -> None:
     code, out, err = run(capsys, "export", "--db", loaded)
     assert code == 2
     assert err == f"eventdesk: {loaded}: cannot read the database (permission denied)\n"
+
+
+def test_serve_live_refuses_credentials_others_can_read(
+    capsys, tmp_path: Path, monkeypatch
+) -> None:
+    """Without a replay, `serve` goes live on X; a secrets file open to others, or no
+    token, stops it with one plain line before anything starts."""
+    from eventdesk.paths import bundled
+
+    config = tmp_path / "event.toml"
+    text = bundled("demo_event.toml").read_text(encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
+    secrets = tmp_path / "kp24-secrets.toml"
+    secrets.write_text('bearer_token = "AAAA-not-a-real-token"\n', encoding="utf-8")
+    secrets.chmod(0o644)
+    for name in [name for name in os.environ if name.startswith("EVENTDESK_X_")]:
+        monkeypatch.delenv(name)
+    code, out, err = run(capsys, "serve", "--config", config, "--db", tmp_path / "e.db")
+    assert code == 2 and "chmod 600" in err and "AAAA" not in err + out
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "e.db").exists()  # nothing started

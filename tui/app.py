@@ -240,7 +240,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
         Sends go to the dry-run publisher, recorded beside the database."""
         settings, plan, playing = self.settings, self.settings.replay, self._playing
 
-        def play() -> ReplaySource:
+        def play(_db: Database) -> ReplaySource:
             assert plan is not None
             playing[:] = [ReplaySource(plan.path, speed=plan.speed, fast_until=plan.fast_until)]
             return playing[0]
