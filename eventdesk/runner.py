@@ -8,9 +8,11 @@ outbox row carries its schedule row along (storage/outbox.py), sent or failed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from eventdesk.chats import plan_chat_themes
 from eventdesk.clock import Clock
 from eventdesk.config import EventConfig
 from eventdesk.scheduler import Scheduler
@@ -36,6 +38,16 @@ def scheduler_role(
                 )  # fmt: skip
                 await mark_enqueued(db, item.key, outgoing.key, now=clock())
 
-        await Scheduler(db, config, clock, enqueue, interval=interval).run()
+        async def plan_chat_themes_hourly() -> None:
+            # The weekly chats' theme posts, days ahead of each chat (idempotent by key).
+            while True:
+                await plan_chat_themes(db, config, clock())
+                await asyncio.sleep(3600)
+
+        planner = asyncio.create_task(plan_chat_themes_hourly(), name="chat-themes")
+        try:
+            await Scheduler(db, config, clock, enqueue, interval=interval).run()
+        finally:
+            planner.cancel()
 
     return run

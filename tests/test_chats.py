@@ -37,6 +37,19 @@ def test_the_stream_follows_the_chat_hashtag_only_while_it_runs(config: EventCon
     )
     assert followed_hashtags(bare, utc(2026, 11, 19, 12)) == {"kp24"}
     assert followed_hashtags(bare, utc(2026, 11, 19, 13, 30)) == {"kp24", "polchat"}
+    # The ingest's lanes follow it the same way: a #polchat post is in the event stream
+    # during the chat, and not before it.
+    from eventdesk.lanes import LaneRules
+    from eventdesk.model import Lane, Post
+
+    def chat_post(at: datetime) -> Post:
+        text = "A1: more #polchat please"
+        return Post(id=1, created_at=at, author_id="5", author_username="someone",
+                    author_name="Someone", text=text, hashtags=("polchat",))  # fmt: skip
+
+    rules = LaneRules(bare)
+    assert Lane.HASHTAG in rules.lanes(chat_post(utc(2026, 11, 19, 13, 30)))
+    assert Lane.HASHTAG not in rules.lanes(chat_post(utc(2026, 11, 19, 12, 0)))
 
 
 def test_chat_times_are_local_across_the_clock_change(config: EventConfig) -> None:

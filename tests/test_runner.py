@@ -58,6 +58,9 @@ async def test_due_items_are_posted_once_and_marked_posted(db_path, config) -> N
         # Stamped by the desk's clock (a replayed day's own time): on time, not days late.
         first_row = next(row for row in await run_of_show(db) if row.key == "kp24-01")
         assert first_row.posted_at == now[0]
+        # The desk planned the coming #polchat weeks' theme posts, days ahead of each.
+        themes = [row for row in await run_of_show(db) if row.key.startswith("chat:polchat:")]
+        assert themes and all(row.state == "planned" and row.at > now[0] for row in themes)
         now[0] = datetime(2026, 11, 19, 7, 15, tzinfo=UTC)
 
         async def two_out() -> bool:
