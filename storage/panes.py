@@ -48,6 +48,8 @@ class PaneQuery:
     account: str | None = None  # our handle: posts by it or to it
     search: str | None = None  # words that must all appear in the text
     waiting_first: bool = False  # inbox: unanswered first, oldest waiting first
+    flagged_only: bool = False  # posts with a standing flag
+    queue: tuple[str, ...] = ()  # "my queue": handed off, not done, to one of these
 
     def __post_init__(self) -> None:
         if self.lane not in LANES:
@@ -75,6 +77,15 @@ class PaneQuery:
             clauses.append("sentiment_compound > -0.05 AND sentiment_compound < 0.05")
         if self.urgent_only:
             clauses.append("urgent")
+        if self.flagged_only:
+            clauses.append("EXISTS (SELECT 1 FROM flags WHERE flags.post_id = posts.id)")
+        if self.queue:
+            marks = ", ".join("?" * len(self.queue))
+            clauses.append(
+                "EXISTS (SELECT 1 FROM assignments a WHERE a.post_id = posts.id "
+                f"AND a.state != 'done' AND (a.to_operator IN ({marks}) OR a.to_team IN ({marks})))"
+            )
+            params += [*self.queue, *self.queue]
         if self.account:
             clauses.append("(lower(author_username) = ? OR mentions LIKE ? ESCAPE '\\')")
             handle = self.account.lstrip("@").lower()
@@ -92,7 +103,10 @@ class PaneQuery:
     @property
     def plain_lane(self) -> bool:
         """No filter: the lane's count can come from the per-minute totals."""
-        return not (self.sentiment or self.urgent_only or self.account or self.search)
+        return not (
+            self.sentiment or self.urgent_only or self.account or self.search
+            or self.flagged_only or self.queue
+        )  # fmt: skip
 
     @property
     def newest_first(self) -> bool:

@@ -53,8 +53,9 @@ NARROW = 120  # columns below which the panes become tabs
 DESK_KEYS_ACTIONS = frozenset({
     "next_pane", "previous_pane", "show_pane", "reply", "flag", "hand_off", "acknowledge",
     "shift_handoff", "outbox", "metrics", "audit", "search", "pause", "cycle_sentiment",
-    "toggle_urgent", "cycle_account", "toggle_order", "pause_all", "postpone_item",
-    "skip_item", "post_item_now", "duplicate_item", "edit_item", "add_item",
+    "toggle_urgent", "cycle_account", "toggle_order", "toggle_flagged", "toggle_queue",
+    "pause_all", "postpone_item", "skip_item", "post_item_now", "duplicate_item", "edit_item",
+    "add_item",
 })  # fmt: skip
 
 
@@ -82,6 +83,8 @@ class EventDeskApp(RunOfShowActions, App[None]):
         Binding("s", "cycle_sentiment", "Sentiment", show=False),
         Binding("u", "toggle_urgent", "Urgent only", show=False),
         Binding("c", "cycle_account", "Account", show=False),
+        Binding("F", "toggle_flagged", "Flagged only", show=False),
+        Binding("m", "toggle_queue", "My queue", show=False),
         Binding("o", "toggle_order", "Inbox order", show=False),
         *RunOfShowActions.RUN_OF_SHOW_BINDINGS,
         Binding("question_mark", "help", "Help"),
@@ -104,6 +107,8 @@ class EventDeskApp(RunOfShowActions, App[None]):
         ("s", "filter by sentiment: all → ▼ → ● → ▲"),
         ("u", "urgent posts only"),
         ("c", "one of our accounts: its posts and posts to it (cycles, then all)"),
+        ("F", "flagged posts only (the flagged queue)"),
+        ("m", "my queue: posts handed off to me or my team, not done"),
         ("o", "inbox: unanswered first ↔ newest first"),
         ("p", "pause / resume following new posts"),
         ("z x n", "run-of-show item: postpone / skip / post now"),
@@ -364,7 +369,15 @@ class EventDeskApp(RunOfShowActions, App[None]):
         thread = await queries.conversation(self.db, post)
         actions = await queries.actions_on(self.db, post_id)
         claim = await queries.claim_on(self.db, post_id)
-        self.query_one(PostDetail).show(render_detail(post, thread, actions, self.zone, claim))
+        conversation = post["conversation_id"] or post["id"]
+        replies = await outbox.for_conversation(self.db, conversation)
+        ours = [
+            {"state": item.state.value, "account": item.account, "text": item.text,
+             "operator": item.operator, "remote_id": item.remote_id}
+            for item in replies
+        ]  # fmt: skip
+        detail = render_detail(post, thread, actions, self.zone, claim, ours)
+        self.query_one(PostDetail).show(detail)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -380,6 +393,10 @@ class EventDeskApp(RunOfShowActions, App[None]):
             filters.append("urgent only")
         if query.account:
             filters.append(f"@{query.account}")
+        if query.flagged_only:
+            filters.append("⚑ flagged")
+        if query.queue:
+            filters.append("→ my queue")
         if query.search:
             filters.append(f"“{query.search}”")
         if query.lane == "inbox":
@@ -402,6 +419,17 @@ class EventDeskApp(RunOfShowActions, App[None]):
         handles = [None, *(account.handle for account in self.settings.config.accounts)]
         current = self._queries[self.active].account
         self._requery(account=handles[(handles.index(current) + 1) % len(handles)])
+
+    def action_toggle_flagged(self) -> None:
+        if self._active_posts() is not None:
+            self._requery(flagged_only=not self._queries[self.active].flagged_only)
+
+    def action_toggle_queue(self) -> None:
+        if self._active_posts() is None:
+            return
+        me = operator_for(self.settings.config, self.settings.operator)
+        mine = (me.login, *([me.team] if me.team else []))
+        self._requery(queue=() if self._queries[self.active].queue else mine)
 
     def action_toggle_urgent(self) -> None:
         if self._active_posts() is None:

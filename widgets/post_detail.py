@@ -26,6 +26,7 @@ def render_detail(
     actions: list[dict[str, Any]],
     zone: ZoneInfo,
     claim: str | None = None,
+    replies: list[dict[str, Any]] | None = None,
 ) -> Content:
     """The detail as Content. Every stranger's string goes through `visible` and is
     assembled as plain text: nothing here is ever parsed as markup."""
@@ -65,6 +66,13 @@ def render_detail(
             who = visible(item["author_username"] or "?", newlines=False)
             text = visible(item["text"][:200], newlines=False)
             parts.append(f"{mark}{_when(item['created_at'], zone)[-8:-3]} @{who}{ours}: {text}\n")
+    if replies:
+        parts += [("\nOur replies in this thread\n", "bold underline")]
+        for reply in replies:
+            state = reply["state"] + (f" · id {reply['remote_id']}" if reply["remote_id"] else "")
+            text = visible(reply["text"][:200], newlines=False)
+            who = visible(reply["operator"], newlines=False)
+            parts.append(f"  [{state}] @{reply['account']} by {who}: {text}\n")
     if actions:
         parts += [("\nHistory\n", "bold underline")]
         for act in actions:

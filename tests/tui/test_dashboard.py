@@ -361,3 +361,24 @@ async def test_another_operators_flag_and_claim_show_on_this_dashboard(desk_db, 
         await pilot.press("j", "k")  # move away and back: the detail is read again
         await settle(pilot, lambda: "tokafor is replying" in detail_text(app))
         assert "bike theft" in detail_text(app)
+        # Their reply, queued, shows in the thread at once; their hand-off to me puts the
+        # post in my queue; the flagged queue holds it too.
+        from storage import outbox
+
+        other = await Database.open(desk_db)
+        try:
+            await outbox.enqueue(other, key=f"reply:{row['id']}:1", account="KingsmerePolice",
+                                 text="Thanks, report it at 101", operator="tokafor",
+                                 in_reply_to=row["id"])  # fmt: skip
+            await actions.hand_off(other, row["id"], "tokafor", to_operator="mj", note="yours")
+        finally:
+            await other.close()
+        await settle(pilot, lambda: inbox.current()["assigned"])
+        await pilot.press("j", "k")
+        await settle(pilot, lambda: "[pending] @KingsmerePolice by tokafor" in detail_text(app))
+        for key, label in (("F", "⚑ flagged"), ("m", "→ my queue")):
+            await pilot.press(key)
+            await settle(pilot, lambda t=label: inbox.total == 1 and t in app.panes[2].filters)
+            assert inbox.current()["id"] == row["id"]
+            await pilot.press(key)
+            await settle(pilot, lambda: inbox.total == 13)
