@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import stat
@@ -131,15 +132,26 @@ class Database:
     async def transaction(self) -> AsyncIterator[_Tx]:
         """`BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` if the body raises."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            # The statements run in aiosqlite's thread whatever happens to the task that
+            # awaits them: a task cancelled while BEGIN runs must still end it, or the
+            # connection stays inside a transaction and every later one fails.
+            try:
+                await asyncio.shield(self._conn.execute("BEGIN IMMEDIATE"))
+            except asyncio.CancelledError:
+                await asyncio.shield(self._rollback_quietly())
+                raise
             try:
                 yield _Tx(self._conn)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await asyncio.shield(self._rollback_quietly())
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                await asyncio.shield(self._conn.execute("COMMIT"))
                 self.commits += 1
+
+    async def _rollback_quietly(self) -> None:
+        with contextlib.suppress(sqlite3.Error):  # nothing to roll back: BEGIN failed
+            await self._conn.execute("ROLLBACK")
 
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self._conn.execute(sql, tuple(params)) as cursor:
