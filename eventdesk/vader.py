@@ -1,0 +1,170 @@
+"""VADER's scores, computed the same way with less work per word.
+
+vaderSentiment 3.3.2 rebuilds a lower-cased copy of the whole post for every check
+around every sentiment word, walks the text a character at a time to replace emoji, and
+tests negations against a list: most of its time goes there, not into its rules. The
+`Vader` here keeps VADER's lexicon, constants and rules as they are, and VADER's own
+`_but_check`, `score_valence` and `scalar_inc_dec`; it lower-cases the words once, skips
+the emoji walk when a post has none, and looks negations up in a set. Its scores equal
+`SentimentIntensityAnalyzer.polarity_scores` exactly (tests/test_vader.py compares them
+on the VADER authors' 4,200 rated tweets, the demo event and generated edge cases).
+"""
+
+from __future__ import annotations
+
+import string
+
+from vaderSentiment import vaderSentiment as _v
+
+_NEGATE = frozenset(_v.NEGATE)
+_BOOSTERS = _v.BOOSTER_DICT
+_SPECIAL = _v.SPECIAL_CASES
+_PUNCTUATION = string.punctuation
+
+
+def _negated(word: str) -> bool:
+    """VADER's `negated([word])` for one already lower-cased word."""
+    return word in _NEGATE or "n't" in word
+
+
+class Vader:
+    """`polarity_scores(text)` with VADER's results. Build one per process: it loads
+    VADER's lexicon and emoji descriptions."""
+
+    def __init__(self) -> None:
+        self._analyzer = _v.SentimentIntensityAnalyzer()
+        self._lexicon = self._analyzer.lexicon
+        self._emojis = self._analyzer.emojis
+        # VADER replaces emoji one character at a time, so only one-character entries
+        # of its emoji lexicon can ever match.
+        self._emoji_chars = frozenset(key for key in self._emojis if len(key) == 1)
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        """neg, neu, pos and compound, exactly as VADER computes them."""
+        text = self._describe_emoji(text).strip()
+        # SentiText's tokens: outer punctuation stripped unless that leaves two
+        # characters or fewer (then it was probably an emoticon, kept whole).
+        words = [s if len(s := t.strip(_PUNCTUATION)) > 2 else t for t in text.split()]
+        lower = list(map(str.lower, words))
+        allcaps = sum(map(str.isupper, words))
+        cap_diff = 0 < len(words) - allcaps < len(words)
+        lexicon = self._lexicon
+        last = len(words) - 1
+        sentiments: list[float] = []
+        for i, word in enumerate(lower):
+            if word in _BOOSTERS or (i < last and word == "kind" and lower[i + 1] == "of"):
+                sentiments.append(0)
+            elif word in lexicon:
+                sentiments.append(self._valence(words, lower, i, cap_diff))
+            else:
+                sentiments.append(0)
+        if "but" in lower:  # VADER's _but_check changes nothing without one
+            sentiments = self._analyzer._but_check(words, sentiments)
+        return self._analyzer.score_valence(sentiments, text)
+
+    def _describe_emoji(self, text: str) -> str:
+        if self._emoji_chars.isdisjoint(text):
+            return text
+        out: list[str] = []
+        after_space = True
+        for char in text:
+            description = self._emojis.get(char) if char in self._emoji_chars else None
+            if description is not None:
+                if not after_space:
+                    out.append(" ")
+                out.append(description)
+                after_space = False
+            else:
+                out.append(char)
+                after_space = char == " "
+        return "".join(out)
+
+    def _valence(self, words: list[str], lower: list[str], i: int, cap_diff: bool) -> float:
+        """The valence of the lexicon word at `i` in its context (VADER's
+        sentiment_valence, with the lower-cased words passed in)."""
+        lexicon = self._lexicon
+        word = lower[i]
+        valence = lexicon[word]
+        if word == "no" and i != len(lower) - 1 and lower[i + 1] in lexicon:
+            valence = 0.0  # "no" negates the next word instead of counting itself
+        if (
+            (i > 0 and lower[i - 1] == "no")
+            or (i > 1 and lower[i - 2] == "no")
+            or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
+        ):
+            valence = lexicon[word] * _v.N_SCALAR
+        if words[i].isupper() and cap_diff:
+            valence = valence + _v.C_INCR if valence > 0 else valence - _v.C_INCR
+        for back in range(3):
+            if i > back and lower[i - back - 1] not in lexicon:
+                scalar = _v.scalar_inc_dec(words[i - back - 1], valence, cap_diff)
+                if back == 1 and scalar != 0:
+                    scalar = scalar * 0.95
+                if back == 2 and scalar != 0:
+                    scalar = scalar * 0.9
+                valence = valence + scalar
+                valence = _negation(valence, lower, back, i)
+                if back == 2:
+                    valence = _idioms(valence, lower, i)
+        return _least(valence, lower, i, lexicon)
+
+
+def _negation(valence: float, lower: list[str], back: int, i: int) -> float:
+    """VADER's `_negation_check`: a negation one to three words before word `i`."""
+    if back == 0:
+        if _negated(lower[i - 1]):
+            valence = valence * _v.N_SCALAR
+    elif back == 1:
+        if lower[i - 2] == "never" and lower[i - 1] in ("so", "this"):
+            valence = valence * 1.25
+        elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
+            pass
+        elif _negated(lower[i - 2]):
+            valence = valence * _v.N_SCALAR
+    else:
+        if (lower[i - 3] == "never" and lower[i - 2] in ("so", "this")) or lower[i - 1] in (
+            "so",
+            "this",
+        ):
+            valence = valence * 1.25
+        elif lower[i - 3] == "without" and "doubt" in (lower[i - 2], lower[i - 1]):
+            pass
+        elif _negated(lower[i - 3]):
+            valence = valence * _v.N_SCALAR
+    return valence
+
+
+def _idioms(valence: float, lower: list[str], i: int) -> float:
+    """VADER's `_special_idioms_check` around word `i` (i ≥ 3)."""
+    one_zero = f"{lower[i - 1]} {lower[i]}"
+    two_one_zero = f"{lower[i - 2]} {lower[i - 1]} {lower[i]}"
+    two_one = f"{lower[i - 2]} {lower[i - 1]}"
+    three_two_one = f"{lower[i - 3]} {lower[i - 2]} {lower[i - 1]}"
+    three_two = f"{lower[i - 3]} {lower[i - 2]}"
+    for sequence in (one_zero, two_one_zero, two_one, three_two_one, three_two):
+        if sequence in _SPECIAL:
+            valence = _SPECIAL[sequence]
+            break
+    if len(lower) - 1 > i:
+        zero_one = f"{lower[i]} {lower[i + 1]}"
+        if zero_one in _SPECIAL:
+            valence = _SPECIAL[zero_one]
+    if len(lower) - 1 > i + 1:
+        zero_one_two = f"{lower[i]} {lower[i + 1]} {lower[i + 2]}"
+        if zero_one_two in _SPECIAL:
+            valence = _SPECIAL[zero_one_two]
+    for n_gram in (three_two_one, three_two, two_one):
+        if n_gram in _BOOSTERS:
+            valence = valence + _BOOSTERS[n_gram]
+    return valence
+
+
+def _least(valence: float, lower: list[str], i: int, lexicon: dict[str, float]) -> float:
+    """VADER's `_least_check`: "least" before word `i` negates it, but not "at least"
+    or "very least"."""
+    if i > 1 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+        if lower[i - 2] != "at" and lower[i - 2] != "very":
+            valence = valence * _v.N_SCALAR
+    elif i > 0 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+        valence = valence * _v.N_SCALAR
+    return valence

@@ -1,0 +1,106 @@
+"""The desk's Vader gives exactly VADER's scores, on every kind of text."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SentimentIntensityAnalyzer
+
+from eventdesk.vader import Vader
+from tests.test_sentiment import groundtruth
+
+RAW = SentimentIntensityAnalyzer()
+OURS = Vader()
+
+# Each of VADER's rules, and the corners of its tokeniser.
+EDGE_CASES = [
+    "",
+    "   ",
+    "!!!",
+    "VADER is smart, handsome, and funny.",
+    "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
+    "VADER is not smart, handsome, nor funny.",
+    "At least it isn't a horrible book.",
+    "The book was only kind of good.",
+    "The plot was good, but the characters are uncompelling and the dialog is not great.",
+    "Today SUX!",
+    "Today only kinda sux! But I'll get by, lol",
+    "Make sure you :) or :D today!",
+    "Catch utf-8 emoji such as 💘 and 💋 and 😁",
+    "Not bad at all",
+    "no problem, no worries, no good",
+    "no or nor bad things",
+    "never so good, never this bad, without doubt great",
+    "this is the shit and the bomb, yeah right, kiss of death, to die for",
+    "least good; at least good; very least bad; the least bad",
+    "sort of good, kind of bad, kind of",
+    "ALL CAPS ONLY",
+    "GOOD day, BAD night",
+    "😀😀😀 happy😀 😀happy",
+    "x😀y 😀 z😀",
+    "It's n't good, wasn't great, ain't bad",
+    "but but but good but bad",
+    "good good good but",
+    "the bus stop is a beating heart",
+    "I love it!!!! ??? ?? ?",
+    "#KP24 [@click=app.quit]x[/] a [/] b \x1b[31m red \u202eevil",
+]
+
+
+def _vocabulary() -> list[str]:
+    words = ["good", "bad", "love", "hate", "great", "terrible", "no", "not", "never",
+             "least", "at", "very", "kind", "of", "but", "so", "this", "without", "doubt",
+             "the", "shit", "bomb", "yeah", "right", "to", "die", "for", "or", "nor",
+             "sort", "bus", "stop", "😀", "😢", "💔", ":)", ":(", "!", "?", ",", "...",
+             "lol", "police", "thanks", "knife", "help", "n't", "isn't", "dont"]
+    words += sorted(BOOSTER_DICT)[:40] + sorted(NEGATE)[:30]
+    return words
+
+
+def _sentences(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    vocabulary = _vocabulary()
+    out = []
+    for _ in range(count):
+        words = []
+        for _ in range(rng.randint(0, 18)):
+            word = rng.choice(vocabulary)
+            roll = rng.random()
+            if roll < 0.15:
+                word = word.upper()
+            elif roll < 0.25:
+                word = word.capitalize()
+            elif roll < 0.32:
+                word += rng.choice(["!", "?", ".", ",", "!!", "😀"])
+            words.append(word)
+        out.append(rng.choice([" ", "  ", " "]).join(words))
+    return out
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_edge_cases_score_as_vader_does(text: str) -> None:
+    assert OURS.polarity_scores(text) == RAW.polarity_scores(text)
+
+
+def test_the_rated_tweets_score_as_vader_does() -> None:
+    rows = groundtruth()
+    different = [t for _, t in rows if OURS.polarity_scores(t) != RAW.polarity_scores(t)]
+    assert len(rows) >= 4000
+    assert different == []
+
+
+def test_generated_sentences_score_as_vader_does() -> None:
+    sentences = _sentences(20_000, seed=7)
+    different = [s for s in sentences if OURS.polarity_scores(s) != RAW.polarity_scores(s)]
+    # the generator reaches the rules: most sentences carry sentiment
+    assert sum(1 for s in sentences if RAW.polarity_scores(s)["compound"] != 0) > 10_000
+    assert different == []
+
+
+def test_demo_event_texts_score_as_vader_does(config) -> None:
+    from eventdesk.demo import generate_event
+
+    texts = [post["data"]["text"] for post in generate_event(config, posts=3000)]
+    assert len(texts) >= 2500
+    assert [t for t in texts if OURS.polarity_scores(t) != RAW.polarity_scores(t)] == []
