@@ -4,7 +4,8 @@ VADER reads case, punctuation and emoji, so the text is never cleaned first. VAD
 cost grows with the square of a text's length (16,000 emoji-heavy characters take
 seconds), so a long post is scored in pieces of at most CHUNK characters and the pieces'
 valence sums are added back together: the result follows VADER's own arithmetic while
-no single post can stall the pipeline.
+no single post can stall the pipeline. The scores come from `eventdesk.vader`, which
+computes VADER's exact numbers with less work per word.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from __future__ import annotations
 import math
 import re
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
 from eventdesk.model import Sentiment
+from eventdesk.vader import Vader
 
 CHUNK = 500  # characters; short posts (≤ 280, most long ones) go through VADER whole
 _ALPHA = 15.0  # VADER's normalisation constant: compound = s / sqrt(s² + α)
@@ -50,7 +50,7 @@ class SentimentScorer:
     """Scores post texts with VADER. One per process: building it loads the lexicon."""
 
     def __init__(self) -> None:
-        self._vader = SentimentIntensityAnalyzer()
+        self._vader = Vader()  # VADER's exact scores, about twice as fast
 
     def score(self, text: str) -> Sentiment:
         if len(text) <= CHUNK:
