@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from eventdesk.model import Post
 
 TWITTER_EPOCH_MS = 1288834974657  # ids since Nov 2010 carry their creation time
@@ -61,11 +63,13 @@ def _timestamp(value: Any) -> datetime | None:
 
 def _tags(entities: dict[str, Any], key: str, name: str) -> tuple[str, ...] | None:
     items = entities.get(key)
-    if not isinstance(items, list):
+    if type(items) is not list:  # parsed JSON: exact types, no subclasses
         return None
-    return tuple(
-        item[name] for item in items if isinstance(item, dict) and isinstance(item.get(name), str)
-    )
+    found = []
+    for item in items:
+        if type(item) is dict and type(value := item.get(name)) is str:
+            found.append(value)
+    return tuple(found)
 
 
 def _int_metrics(value: Any) -> dict[str, int]:
@@ -101,10 +105,16 @@ def parse_tweet(tweet: Any, users: dict[str, dict[str, Any]], raw: str) -> Post 
     author_id = tweet.get("author_id")
     author_id = author_id if isinstance(author_id, str) else ""
     author = users.get(author_id, {})
-    entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+    entities = tweet.get("entities")
+    if type(entities) is not dict:
+        entities = {}
     hashtags = _tags(entities, "hashtags", "tag")
     mentions = _tags(entities, "mentions", "username")
-    urls = _tags(entities, "urls", "expanded_url") or _tags(entities, "urls", "url") or ()
+    urls = (
+        (_tags(entities, "urls", "expanded_url") or _tags(entities, "urls", "url") or ())
+        if "urls" in entities
+        else ()
+    )
     references: dict[str, int | None] = {}
     for ref in tweet.get("referenced_tweets") or ():
         if isinstance(ref, dict) and isinstance(ref.get("type"), str):
@@ -137,7 +147,7 @@ def parse_line(line: str) -> Parsed:
     if not line.strip():
         return Parsed(ignored="keep-alive")
     try:
-        message = json.loads(line)
+        message = _loads(line)
     except json.JSONDecodeError as exc:
         return Parsed(problems=[f"not JSON: {exc.msg} at column {exc.colno}"])
     except RecursionError:
@@ -170,6 +180,16 @@ def parse_line(line: str) -> Parsed:
     if not tweets:
         result.ignored = "empty page"
     return result
+
+
+def _loads(line: str) -> Any:
+    """orjson's answer where it has one (about 4x faster), else the standard library's:
+    it also reads what orjson refuses but JSON allows (a lone surrogate escape, an
+    integer past 64 bits) and says where a line is broken."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
 
 
 def _own_raw(tweet: Any, message: dict[str, Any]) -> str:
