@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+import orjson
+
 from eventdesk.model import Lane, Post
 from storage.db import Database
 
@@ -17,9 +19,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def utc_text(moment: datetime) -> str:
     """The one timestamp format in the database: UTC, milliseconds, 'Z' (as X writes it)."""
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )
+    # 'YYYY-MM-DDTHH:MM:SS.mmm+00:00' cut before the offset: a third of strftime's cost.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:23] + "Z"
+
+
+def _json_list(values: Sequence[str]) -> str:
+    """A JSON array of storable strings (compact, UTF-8 as written)."""
+    return orjson.dumps([storable(value) for value in values]).decode()
 
 
 def storable(text: str) -> str:
@@ -98,10 +104,10 @@ def prepare(post: Post) -> Prepared:
         post.reply_to_id,
         post.quote_of_id,
         post.repost_of_id,
-        json.dumps([storable(t) for t in post.hashtags], ensure_ascii=False),
-        json.dumps([storable(m) for m in post.mentions], ensure_ascii=False),
-        json.dumps([storable(u) for u in post.urls], ensure_ascii=False),
-        json.dumps(post.metrics),
+        _json_list(post.hashtags),
+        _json_list(post.mentions),
+        _json_list(post.urls),
+        orjson.dumps(post.metrics).decode(),
         post.lang,
         Lane.HASHTAG in lanes,
         Lane.INBOX in lanes,
