@@ -110,10 +110,12 @@ async def test_an_action_and_its_audit_row_commit_together(db_path) -> None:
 async def test_acks_from_before_the_audit_log_are_chained_on_the_next_action(db_path) -> None:
     from storage.schema import MIGRATIONS
 
+    before_audit = 7  # migration 8 added the audit log
+    assert "CREATE TABLE audit" in MIGRATIONS[before_audit]
     conn = sqlite3.connect(db_path)
-    for script in MIGRATIONS[:-1]:
+    for script in MIGRATIONS[:before_audit]:
         conn.executescript(script)
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    conn.execute(f"PRAGMA user_version = {before_audit}")
     conn.execute("INSERT INTO actions (at, operator, kind, post_id) VALUES ('t0', 'mj', 'ack', 7)")
     conn.commit()
     conn.close()
