@@ -96,6 +96,7 @@ def build(path: Path, posts: int) -> None:
         conn.executemany(_INSERT_POST, [_row(p, now) for p in batch])
         conn.executemany("INSERT INTO post_hashtags VALUES ('kp24', ?)", [(p.id,) for p in batch])
         conn.execute("COMMIT")
+    conn.execute("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')")  # no trigger since 9
     conn.execute("DELETE FROM minute_stats")
     conn.executescript(MIGRATIONS[2].split(";", 1)[1])  # the backfill INSERT of schema 3
     conn.close()

@@ -70,6 +70,9 @@ _INSERT_POST = (
 )
 
 
+_TEXT = 5  # where the text stands in Prepared.row
+
+
 class Prepared(NamedTuple):
     """A post reduced to the plain values storing it needs.
 
@@ -183,6 +186,11 @@ async def write_prepared(
             fresh = [post for post in fresh if post.id not in known]
         if fresh:
             await tx.executemany(_INSERT_POST, ((*p.row, storable(p.raw), now) for p in fresh))
+            # The search index (schema 9): one statement for the batch, not a trigger.
+            await tx.executemany(
+                "INSERT INTO posts_fts (rowid, text) VALUES (?, ?)",
+                ((p.id, p.row[_TEXT]) for p in fresh),
+            )
             await tx.executemany(
                 "INSERT OR IGNORE INTO post_hashtags (tag, post_id) VALUES (?, ?)",
                 ((tag, p.id) for p in fresh for tag in p.tags),

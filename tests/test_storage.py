@@ -82,6 +82,12 @@ async def test_migrating_a_version_1_database_keeps_and_backfills(db_path: Path)
         ]
         await write_batch(db, [post(3)], source="t")  # and the new code writes to it
         assert await db.scalar("SELECT count(*) FROM posts") == 3
+        # The search index was rebuilt for the old posts and indexes the new one.
+        found = await db.fetchall("SELECT rowid FROM posts_fts WHERE posts_fts MATCH 'hi'")
+        assert [row[0] for row in found] == [1, 2]
+        assert await db.scalar(
+            "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?", (post(3).text.split()[0],)
+        ) == 3
     finally:
         await db.close()
 
