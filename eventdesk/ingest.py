@@ -97,11 +97,10 @@ def _prepared(
     texts = {number: text for number, text, _ in lines}
     prepared: list[Prepared] = []
     for post, number in zip(out.posts, out.post_lines, strict=True):
-        item = prepare(post)
-        if not keep_raw and item.raw == texts[number].rstrip("\r\n"):
-            item = item._replace(raw="")
+        if not keep_raw and post.raw == texts[number].rstrip("\r\n"):
+            post.raw = ""
             out.raw_from_line[len(prepared)] = number
-        prepared.append(item)
+        prepared.append(prepare(post))
     out.posts = prepared
     return out
 
@@ -109,8 +108,10 @@ def _prepared(
 def _restore_raw(batch: Processed, lines: Sequence[tuple[int, str, str | None]]) -> None:
     if batch.raw_from_line:
         texts = {number: text for number, text, _ in lines}
+        posts = batch.posts
         for index, number in batch.raw_from_line.items():
-            batch.posts[index] = batch.posts[index]._replace(raw=texts[number].rstrip("\r\n"))
+            item = posts[index]  # rebuilt directly: _replace costs three times as much
+            posts[index] = Prepared(item[0], item[1], texts[number].rstrip("\r\n"), *item[3:])
         batch.raw_from_line.clear()
 
 

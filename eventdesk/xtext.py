@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from twitter_text import parse_tweet
-
 LIMIT = 280
 
 
@@ -24,5 +22,9 @@ class Weighed:
 
 
 def weigh(text: str) -> Weighed:
+    # Imported here: twitter-text compiles its emoji patterns on import (about half a
+    # second), which every ingest worker process would pay without ever weighing a post.
+    from twitter_text import parse_tweet
+
     parsed = parse_tweet(text)
     return Weighed(parsed.weightedLength, parsed.valid)
