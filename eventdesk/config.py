@@ -10,7 +10,7 @@ import re
 import tomllib
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -310,7 +310,7 @@ class EventConfig(_Strict):
         return frozenset(tag.lower() for tag in self.event.hashtags)
 
 
-def _describe(error: dict) -> str:
+def _describe(error: Any) -> str:  # pydantic's ErrorDetails
     where = ".".join(str(part) for part in error["loc"]) or "(top level)"
     if error["type"] == "extra_forbidden":
         return f"unknown key '{where}'"

@@ -78,6 +78,10 @@ def _int_metrics(value: Any) -> dict[str, int]:
     return {k: v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _opt_id(value: Any) -> int | None:
     return _post_id(value) if value is not None else None
 
@@ -125,8 +129,8 @@ def parse_tweet(tweet: Any, users: dict[str, dict[str, Any]], raw: str) -> Post 
         id=post_id,
         created_at=created_at,
         author_id=author_id,
-        author_username=author.get("username") if isinstance(author.get("username"), str) else "",
-        author_name=author.get("name") if isinstance(author.get("name"), str) else "",
+        author_username=_text(author.get("username")),
+        author_name=_text(author.get("name")),
         text=text,
         conversation_id=_opt_id(tweet.get("conversation_id")),
         in_reply_to_user_id=reply_user if isinstance(reply_user, str) else None,
@@ -161,7 +165,9 @@ def parse_line(line: str) -> Parsed:
         if "meta" in message:
             return Parsed(ignored="empty page")
         return Parsed(problems=["no 'data' in the message"])
-    includes = message.get("includes") if isinstance(message.get("includes"), dict) else {}
+    includes = message.get("includes")
+    if not isinstance(includes, dict):
+        includes = {}
     users = {
         user["id"]: user
         for user in includes.get("users") or ()

@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from eventdesk.errors import UserError
 from eventdesk.sources.base import SourceLine, SourceState
@@ -92,7 +92,9 @@ class ReplaySource:
         try:
             with self.path.open("rb") as probe:
                 magic = probe.read(2)
-            return gzip.open(self.path, "rb") if magic == b"\x1f\x8b" else self.path.open("rb")
+            if magic == b"\x1f\x8b":
+                return cast(IO[bytes], gzip.open(self.path, "rb"))
+            return self.path.open("rb")
         except PermissionError:
             raise UserError(
                 f"{self.path}: cannot read the replay file (permission denied)"
