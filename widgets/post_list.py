@@ -297,13 +297,16 @@ class PostList(ScrollView, can_focus=True):
             self._need(index)
             style = self.get_component_rich_style("post-list--loading")
             return Strip([Segment(" …", base + style)]).crop_extend(0, width, base)
-        cursor = index == self.cursor
-        line = self._render_row(row, base)
-        if cursor:
-            line = line.apply_style(self.get_component_rich_style("post-list--cursor"))
-        return line.crop_extend(int(self.scroll_offset.x), int(self.scroll_offset.x) + width, base)
+        segments = self._render_row(row, base)
+        if index == self.cursor:
+            # Over the row's own styles: each of them carries the pane's background.
+            cursor = self.get_component_rich_style("post-list--cursor")
+            segments = list(Segment.apply_style(segments, post_style=cursor))
+            base = base + cursor  # to the pane's edge
+        left = int(self.scroll_offset.x)
+        return Strip(segments).crop_extend(left, left + width, base)
 
-    def _render_row(self, row: Row, base: Style) -> Strip:
+    def _render_row(self, row: Row, base: Style) -> list[Segment]:
         style = self.get_component_rich_style
         moment = datetime.fromisoformat(row["created_at"].replace("Z", "+00:00"))
         glyph, glyph_class = sentiment_glyph(row["sentiment_compound"])
@@ -322,4 +325,4 @@ class PostList(ScrollView, can_focus=True):
             Segment(f"@{author} ", base + style("post-list--author")),
             Segment(text, base),
         ]
-        return Strip(segments)
+        return segments
