@@ -241,8 +241,10 @@ class PostList(ScrollView, can_focus=True):
         return self._rows.get(self.cursor)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old - int(self.scroll_offset.y))
-        self.refresh_line(new - int(self.scroll_offset.y))
+        # ScrollView's refresh_line takes the line's index in the whole list: only the
+        # two lines the cursor left and reached are painted again.
+        self.refresh_line(old)
+        self.refresh_line(new)
         self.scroll_to_region_for(new)
         self._cursor_row = self._rows.get(new)
         if self._cursor_row is None:
