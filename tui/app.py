@@ -233,10 +233,13 @@ class EventDeskApp(RunOfShowActions, App[None]):
             newest = max([newest, *(c.last_id or 0 for c in posts)])
             if kinds & {"posts", "actions", "outbox", "claims"}:  # new rows, or new marks
                 for pane in self.post_panes:
-                    pane.post_list.reload(recount=late)
+                    pane.post_list.stale(recount=late)  # coalesced by the list itself
             if "schedule" in kinds:
                 self.load_run_of_show()
-            self.refresh_status()
+            if kinds - {"posts"}:
+                # Arrivals reach the header and alarms on its own interval; an operator's
+                # action (an acknowledgement, say) shows at once.
+                self.refresh_status()
 
     @work(name="desk", group="desk", exit_on_error=False)
     async def run_desk(self) -> None:

@@ -7,6 +7,7 @@ view; while the operator is scrolled away or has paused, a count of new posts wa
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
@@ -20,11 +21,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from eventdesk.text import visible
 
 Row = dict[str, Any]
 PAGE = 120  # rows fetched per query
+RELOAD_GAP = 0.5  # seconds: live changes reach a list at most twice a second
 
 
 class PaneData(Protocol):
@@ -137,6 +140,9 @@ class PostList(ScrollView, can_focus=True):
         self._rows: dict[int, Row] = {}
         self._cursor_row: Row | None = None
         self._fetching: set[int] = set()
+        self._stale: bool | None = None  # storage changed: None, or whether to recount
+        self._stale_timer: Timer | None = None
+        self._last_reload = 0.0
 
     # -- data ---------------------------------------------------------------------
 
@@ -157,6 +163,25 @@ class PostList(ScrollView, can_focus=True):
         """At the top and not paused: the cursor rides on the newest post."""
         return self.cursor == 0 and self.scroll_offset.y == 0 and not self.paused
 
+    def stale(self, recount: bool = False) -> None:
+        """Storage changed: reload soon. However often this is called, the list reloads at
+        most once every RELOAD_GAP seconds, and not while it is hidden (then it reloads
+        when shown again). `recount` as in `reload`."""
+        self._stale = bool(self._stale) or recount
+        if self._stale_timer is None and self.region:
+            delay = self._last_reload + RELOAD_GAP - time.monotonic()
+            self._stale_timer = self.set_timer(max(0.01, delay), self._reload_stale)
+
+    def _reload_stale(self) -> None:
+        self._stale_timer = None
+        if self._stale is not None and self.region:
+            recount, self._stale = self._stale, None
+            self.reload(recount=recount)
+
+    def on_show(self) -> None:
+        if self._stale is not None:
+            self.stale()
+
     @work(group="post-list-reload", exclusive=True, exit_on_error=False)
     async def reload(self, recount: bool = False) -> None:
         """Fetch the total and the rows around the view again.
@@ -167,6 +192,7 @@ class PostList(ScrollView, can_focus=True):
         first, only the arrivals are counted; `recount` counts everything again (when
         posts may have arrived out of order).
         """
+        self._last_reload = time.monotonic()
         following, anchor, old_total = self.following, self._cursor_row, self.total
         view = (self.cursor, self.scroll_offset.y, self.paused)
         incremental = self.data.newest_first and self.max_id is not None and not recount

@@ -3,8 +3,13 @@ repaints. Counted, never timed (the benchmark times them)."""
 
 from __future__ import annotations
 
-from tests.tui.conftest import make_app, settle
-from widgets.post_list import PostList
+from datetime import UTC, datetime
+
+from tests.conftest import times, tweet_line
+from tests.tui.conftest import ingest_lines, make_app, settle
+from widgets.post_list import RELOAD_GAP, PostList
+
+LATER = datetime(2026, 11, 19, 13, 30, tzinfo=UTC)
 
 
 def lists(app) -> list:
@@ -77,3 +82,47 @@ async def test_a_cursor_move_repaints_two_lines_and_reads_nothing(desk_db, confi
         assert all(len(regions) == 1 and regions[0].height == 1 for regions, _ in refreshes)
         assert cursor_shown_at(app, stream) == [stream.cursor]
 
+
+def arrivals(count: int, *, inbox: bool = False) -> list[str]:
+    """New posts in the stream (and the inbox too, with `inbox`), newer than any there."""
+    return [
+        tweet_line(
+            f"#KP24 brand new {i}",
+            at=at,
+            hashtags=("KP24",),
+            mentions=("KingsmerePolice",) if inbox else (),
+            post_id=1862000000000009000 + i,
+        )
+        for i, at in enumerate(times(count, start=LATER))
+    ]
+
+
+async def test_a_burst_of_changes_reloads_a_list_once(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        reads = count_reads(stream)
+        await ingest_lines(desk_db, config, arrivals(1), "more.jsonl")
+        for _ in range(50):  # as if the change feed had said so fifty times
+            stream.stale()
+        await settle(pilot, lambda: stream.total == 43)
+        await pilot.pause(2 * RELOAD_GAP)
+        # One reload for the fifty, and perhaps one for the feed's own notice.
+        assert 1 <= reads.count("count_since") <= 2
+        assert stream.current()["text"] == "#KP24 brand new 0"
+
+
+async def test_a_hidden_pane_reads_nothing_until_it_is_shown(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:  # narrow: the panes are tabs
+        await settle(pilot, lambda: loaded(app))
+        stream, _, inbox = lists(app)
+        assert not inbox.region
+        reads = count_reads(inbox)
+        await ingest_lines(desk_db, config, arrivals(2, inbox=True), "more.jsonl")
+        await settle(pilot, lambda: stream.total == 44)
+        await pilot.pause(2 * RELOAD_GAP)
+        assert reads == [] and inbox.total == 13
+        await pilot.press("3")
+        await settle(pilot, lambda: inbox.total == 15)
