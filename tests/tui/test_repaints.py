@@ -126,3 +126,39 @@ async def test_a_hidden_pane_reads_nothing_until_it_is_shown(desk_db, config) ->
         assert reads == [] and inbox.total == 13
         await pilot.press("3")
         await settle(pilot, lambda: inbox.total == 15)
+
+
+async def test_arrivals_above_the_view_repaint_nothing_in_it(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("j", "j", "j")  # not following: reading
+        await pilot.pause()
+        held = stream.current()["id"]
+        refreshes = count_refreshes(stream)
+        await ingest_lines(desk_db, config, arrivals(4), "more.jsonl")
+        await settle(pilot, lambda: stream.total == 46 and stream.waiting == 4)
+        assert refreshes == []  # no line shows another post; the scrollbar stays
+        assert stream.current()["id"] == held and stream.cursor == 3
+        assert cursor_shown_at(app, stream) == [3]
+
+
+async def test_paused_at_the_top_the_new_posts_get_lines_above(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("p", "j", "j")
+        await pilot.pause()
+        held = stream.current()["id"]
+        await ingest_lines(desk_db, config, arrivals(4), "more.jsonl")
+        await settle(pilot, lambda: stream.total == 46 and stream.waiting == 4)
+        await pilot.press("k", "k")  # to the first line: the four get lines above it
+        await settle(pilot, lambda: stream.lines == 46)
+        assert stream.waiting == 4 and stream.current()["id"] != held
+        assert stream.cursor == 4 and stream.current()["text"].startswith("Control room")
+        await pilot.press("k", "k", "k", "k")
+        await settle(pilot, lambda: stream.waiting == 0)
+        assert stream.current()["text"] == "#KP24 brand new 3"
+        assert cursor_shown_at(app, stream) == [0]
