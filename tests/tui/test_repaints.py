@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 from tests.conftest import times, tweet_line
 from tests.tui.conftest import ingest_lines, make_app, settle
+from widgets.desk_header import DeskHeader
 from widgets.post_list import RELOAD_GAP, PostList
+from widgets.urgent_banner import UrgentBanner
 
 LATER = datetime(2026, 11, 19, 13, 30, tzinfo=UTC)
 
@@ -162,3 +164,18 @@ async def test_paused_at_the_top_the_new_posts_get_lines_above(desk_db, config) 
         await settle(pilot, lambda: stream.waiting == 0)
         assert stream.current()["text"] == "#KP24 brand new 3"
         assert cursor_shown_at(app, stream) == [0]
+
+
+async def test_the_header_and_the_alarm_redraw_without_a_layout(desk_db, config) -> None:
+    app = make_app(config, desk_db)  # the status refreshes every 0.1 s here
+    async with app.run_test(size=(160, 48)) as pilot:
+        banner = app.query_one(UrgentBanner)
+        await settle(pilot, lambda: loaded(app) and banner.current is not None)
+        header = app.query_one(DeskHeader)
+        clock = app.query_one("#header-clock")
+        parts = [count_refreshes(part) for part in (clock, banner, *app.query(".desk-pane--title"))]
+        await pilot.pause(0.5)  # five refreshes of the status: nothing changed
+        assert parts == [[] for _ in parts]
+        shown = header._shown["#header-clock"]
+        header.show(clock=shown[::-1])  # another time, as wide
+        assert parts[0] and not any(layout for _, layout in parts[0])
