@@ -307,6 +307,12 @@ class EventDeskApp(RunOfShowActions, App[None]):
         counts = await queries.rates(self.db, since)
         series = await queries.sentiment_series(self.db, utc_text(now - timedelta(hours=6)), 15)
         alarms = await queries.unacknowledged_urgent(self.db)
+        self._show_alarms(alarms)
+        if self.screen.is_modal:
+            # Behind a dialog only the alarm is worth redrawing: any change under a
+            # translucent dialog redraws its whole background. The next refresh after the
+            # dialog closes brings the header and titles up to date.
+            return
         header = self.query_one(DeskHeader)
         header.show(
             clock=describe(now, event.start_utc, event.end_utc, self.zone),
@@ -314,7 +320,6 @@ class EventDeskApp(RunOfShowActions, App[None]):
             mood=[mean + 1 for _, mean, _ in series] or [1.0],
             source=self._source_text(),
         )
-        self._show_alarms(alarms)
         self._titles()
 
     def _show_alarms(self, alarms: list[dict[str, Any]]) -> None:

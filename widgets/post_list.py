@@ -182,9 +182,15 @@ class PostList(ScrollView, can_focus=True):
 
     def _reload_stale(self) -> None:
         self._stale_timer = None
-        if self._stale is not None and self.region:
-            recount, self._stale = self._stale, None
-            self.reload(recount=recount)
+        if self._stale is None or not self.region:
+            return
+        if self.app.screen is not self.screen:
+            # Under a dialog the list is dimmed, and every change to it would have the
+            # dialog's whole translucent background drawn again: catch up once it closes.
+            self._stale_timer = self.set_timer(RELOAD_GAP, self._reload_stale)
+            return
+        recount, self._stale = self._stale, None
+        self.reload(recount=recount)
 
     def on_show(self) -> None:
         if self._stale is not None:

@@ -179,3 +179,17 @@ async def test_the_header_and_the_alarm_redraw_without_a_layout(desk_db, config)
         shown = header._shown["#header-clock"]
         header.show(clock=shown[::-1])  # another time, as wide
         assert parts[0] and not any(layout for _, layout in parts[0])
+
+
+async def test_under_a_dialog_the_lists_wait_and_then_catch_up(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        reads = count_reads(stream)
+        await pilot.press("slash")
+        await ingest_lines(desk_db, config, arrivals(2), "more.jsonl")
+        await pilot.pause(4 * RELOAD_GAP)  # the change feed has seen them by now
+        assert reads == [] and stream.total == 42
+        await pilot.press("escape")
+        await settle(pilot, lambda: stream.total == 44)
