@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from eventdesk.clock import describe
 from eventdesk.desk import Desk, DeskRole
@@ -37,6 +36,7 @@ from tui.outbox_screen import OutboxScreen
 from tui.schedule_actions import RunOfShowActions
 from tui.screens import HelpScreen, SearchScreen
 from tui.settings import DeskSettings
+from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
 from widgets.post_detail import PostDetail, render_detail
@@ -151,7 +151,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
                     post_list = PostList(_Empty(), zone=self.zone, id=f"list-{key}")
                     yield DeskPane(title, post_list, id=f"pane-{key}")
         yield PostDetail(id="detail")
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def panes(self) -> list[DeskPane | RunOfShowPane]:

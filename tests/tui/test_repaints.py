@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from tests.conftest import times, tweet_line
 from tests.tui.conftest import ingest_lines, make_app, settle
+from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.post_list import RELOAD_GAP, PostList
 from widgets.urgent_banner import UrgentBanner
@@ -193,3 +194,18 @@ async def test_under_a_dialog_the_lists_wait_and_then_catch_up(desk_db, config) 
         assert reads == [] and stream.total == 42
         await pilot.press("escape")
         await settle(pilot, lambda: stream.total == 44)
+
+
+async def test_switching_between_panes_with_the_same_keys_keeps_the_footer(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        footer = app.query_one(DeskFooter)
+        keys = list(footer.query("FooterKey"))
+        await pilot.press("3", "1", "3")  # stream and inbox: the same keys
+        await pilot.pause()
+        assert list(footer.query("FooterKey")) == keys
+        await pilot.press("2")  # the run-of-show has its own
+        await settle(
+            pilot, lambda: any("Postpone" in str(k.description) for k in footer.query("FooterKey"))
+        )
