@@ -7,6 +7,7 @@ view; while the operator is scrolled away or has paused, a count of new posts wa
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
@@ -21,7 +22,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from eventdesk.text import visible
 
@@ -143,7 +143,7 @@ class PostList(ScrollView, can_focus=True):
         self._hidden = 0  # the newest posts held above the first line (see reload)
         self._placed = 0  # counts reloads, which may give lines other posts
         self._stale: bool | None = None  # storage changed: None, or whether to recount
-        self._stale_timer: Timer | None = None
+        self._stale_pending = False  # a reload is due (see stale)
         self._last_reload = 0.0
 
     # -- data ---------------------------------------------------------------------
@@ -176,19 +176,27 @@ class PostList(ScrollView, can_focus=True):
         most once every RELOAD_GAP seconds, and not while it is hidden (then it reloads
         when shown again). `recount` as in `reload`."""
         self._stale = bool(self._stale) or recount
-        if self._stale_timer is None and self.region:
-            delay = self._last_reload + RELOAD_GAP - time.monotonic()
-            self._stale_timer = self.set_timer(max(0.01, delay), self._reload_stale)
+        if not self._stale_pending and self.region:
+            self._stale_pending = True
+            self._reload_when_due()
 
-    def _reload_stale(self) -> None:
-        self._stale_timer = None
-        if self._stale is None or not self.region:
-            return
-        if self.app.screen is not self.screen:
-            # Under a dialog the list is dimmed, and every change to it would have the
-            # dialog's whole translucent background drawn again: catch up once it closes.
-            self._stale_timer = self.set_timer(RELOAD_GAP, self._reload_stale)
-            return
+    @work(group="post-list-stale", exit_on_error=False)
+    async def _reload_when_due(self) -> None:
+        # A worker that sleeps, not set_timer: a one-shot Textual timer whose moment has
+        # passed by the time its task first looks (a busy loop) skips it and never fires.
+        delay = self._last_reload + RELOAD_GAP - time.monotonic()
+        try:
+            while True:
+                await asyncio.sleep(max(0.0, delay))
+                if self._stale is None or not self.region:
+                    return  # nothing to do; or hidden, and on_show will call again
+                if self.app.screen is self.screen:
+                    break
+                # Under a dialog the list is dimmed, and every change to it would have the
+                # dialog's whole translucent background drawn again: catch up once it closes.
+                delay = RELOAD_GAP
+        finally:
+            self._stale_pending = False
         recount, self._stale = self._stale, None
         self.reload(recount=recount)
 
