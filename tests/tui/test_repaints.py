@@ -174,7 +174,8 @@ async def test_the_header_and_the_alarm_redraw_without_a_layout(desk_db, config)
         await settle(pilot, lambda: loaded(app) and banner.current is not None)
         header = app.query_one(DeskHeader)
         clock = app.query_one("#header-clock")
-        parts = [count_refreshes(part) for part in (clock, banner, *app.query(".desk-pane--title"))]
+        titles = app.query(".desk-pane--title, .run-of-show-pane--title")
+        parts = [count_refreshes(part) for part in (clock, banner, *titles)]
         await pilot.pause(0.5)  # five refreshes of the status: nothing changed
         assert parts == [[] for _ in parts]
         shown = header._shown["#header-clock"]
@@ -209,3 +210,15 @@ async def test_switching_between_panes_with_the_same_keys_keeps_the_footer(desk_
         await settle(
             pilot, lambda: any("Postpone" in str(k.description) for k in footer.query("FooterKey"))
         )
+
+
+async def test_a_detail_as_tall_as_the_last_is_drawn_without_a_layout(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        body = app.query_one("#detail-body")
+        await settle(pilot, lambda: "Control room update 4" in str(body.render()))
+        refreshes = count_refreshes(body)
+        await pilot.press("j")  # our next post: as many lines
+        await settle(pilot, lambda: "Control room update 3" in str(body.render()))
+        assert refreshes and not any(layout for _, layout in refreshes)
