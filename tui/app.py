@@ -297,6 +297,12 @@ class EventDeskApp(RunOfShowActions, App[None]):
     async def refresh_status(self) -> None:
         if self.db is None:
             return
+        self._show_alarms(await queries.unacknowledged_urgent(self.db))
+        if self.screen.is_modal:
+            # Behind a dialog only the alarm is worth redrawing: any change under a
+            # translucent dialog redraws its whole background. The next refresh after the
+            # dialog closes brings the header and titles up to date.
+            return
         event = self.settings.config.event
         latest = await queries.latest_time(self.db)
         if self.settings.replay is not None and latest:
@@ -306,13 +312,6 @@ class EventDeskApp(RunOfShowActions, App[None]):
         since = utc_text(now - timedelta(minutes=5))
         counts = await queries.rates(self.db, since)
         series = await queries.sentiment_series(self.db, utc_text(now - timedelta(hours=6)), 15)
-        alarms = await queries.unacknowledged_urgent(self.db)
-        self._show_alarms(alarms)
-        if self.screen.is_modal:
-            # Behind a dialog only the alarm is worth redrawing: any change under a
-            # translucent dialog redraws its whole background. The next refresh after the
-            # dialog closes brings the header and titles up to date.
-            return
         header = self.query_one(DeskHeader)
         header.show(
             clock=describe(now, event.start_utc, event.end_utc, self.zone),
