@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from eventdesk.clock import describe
 from eventdesk.desk import Desk, DeskRole
@@ -37,6 +36,7 @@ from tui.outbox_screen import OutboxScreen
 from tui.schedule_actions import RunOfShowActions
 from tui.screens import HelpScreen, SearchScreen
 from tui.settings import DeskSettings
+from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
 from widgets.post_detail import PostDetail, render_detail
@@ -151,7 +151,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
                     post_list = PostList(_Empty(), zone=self.zone, id=f"list-{key}")
                     yield DeskPane(title, post_list, id=f"pane-{key}")
         yield PostDetail(id="detail")
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def panes(self) -> list[DeskPane | RunOfShowPane]:
@@ -233,10 +233,13 @@ class EventDeskApp(RunOfShowActions, App[None]):
             newest = max([newest, *(c.last_id or 0 for c in posts)])
             if kinds & {"posts", "actions", "outbox", "claims"}:  # new rows, or new marks
                 for pane in self.post_panes:
-                    pane.post_list.reload(recount=late)
+                    pane.post_list.stale(recount=late)  # coalesced by the list itself
             if "schedule" in kinds:
                 self.load_run_of_show()
-            self.refresh_status()
+            if kinds - {"posts"}:
+                # Arrivals reach the header and alarms on its own interval; an operator's
+                # action (an acknowledgement, say) shows at once.
+                self.refresh_status()
 
     @work(name="desk", group="desk", exit_on_error=False)
     async def run_desk(self) -> None:
@@ -294,6 +297,12 @@ class EventDeskApp(RunOfShowActions, App[None]):
     async def refresh_status(self) -> None:
         if self.db is None:
             return
+        self._show_alarms(await queries.unacknowledged_urgent(self.db))
+        if self.screen.is_modal:
+            # Behind a dialog only the alarm is worth redrawing: any change under a
+            # translucent dialog redraws its whole background. The next refresh after the
+            # dialog closes brings the header and titles up to date.
+            return
         event = self.settings.config.event
         latest = await queries.latest_time(self.db)
         if self.settings.replay is not None and latest:
@@ -303,7 +312,6 @@ class EventDeskApp(RunOfShowActions, App[None]):
         since = utc_text(now - timedelta(minutes=5))
         counts = await queries.rates(self.db, since)
         series = await queries.sentiment_series(self.db, utc_text(now - timedelta(hours=6)), 15)
-        alarms = await queries.unacknowledged_urgent(self.db)
         header = self.query_one(DeskHeader)
         header.show(
             clock=describe(now, event.start_utc, event.end_utc, self.zone),
@@ -311,7 +319,6 @@ class EventDeskApp(RunOfShowActions, App[None]):
             mood=[mean + 1 for _, mean, _ in series] or [1.0],
             source=self._source_text(),
         )
-        self._show_alarms(alarms)
         self._titles()
 
     def _show_alarms(self, alarms: list[dict[str, Any]]) -> None:

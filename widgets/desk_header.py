@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -77,4 +78,7 @@ class DeskHeader(Horizontal):
         shown = self._shown.get(selector)
         if text != shown:
             self._shown[selector] = text
-            self.query_one(selector, Static).update(Content(text))
+            # The parts are one line each: only a new width moves the others, so text of
+            # the same width (the clock, most seconds) repaints the part without a layout.
+            resized = shown is None or cell_len(text) != cell_len(shown)
+            self.query_one(selector, Static).update(Content(text), layout=resized)

@@ -49,5 +49,5 @@ class DeskPane(Vertical):
         text = " · ".join(parts)
         if text != getattr(self, "_title_shown", None):  # a repaint only when it changed
             self._title_shown = text
-            title.update(Content(text))
+            title.update(Content(text), layout=False)  # one line, the pane's width: fixed
         title.set_class(post_list.waiting > 0, "-waiting")

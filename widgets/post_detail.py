@@ -107,9 +107,21 @@ class PostDetail(VerticalScroll):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._height: int | None = None  # of the content shown, in lines
+
     def compose(self):
         yield Static(Content("Select a post and press Enter."), id="detail-body", markup=False)
 
     def show(self, content: Content) -> None:
-        self.query_one("#detail-body", Static).update(content)
-        self.scroll_home(animate=False)
+        """Show `content` from its top (it follows the cursor: once per cursor move)."""
+        body = self.query_one("#detail-body", Static)
+        width = body.content_region.width
+        # Only a new height changes what scrolls: a post of as many lines as the last is
+        # drawn in place, without a layout of the whole screen.
+        resized = not width or self._height != content.get_height(body.styles, width)
+        self._height = content.get_height(body.styles, width) if width else None
+        body.update(content, layout=resized)
+        if self.scroll_offset.y:
+            self.scroll_home(animate=False)

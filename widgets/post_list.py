@@ -7,6 +7,8 @@ view; while the operator is scrolled away or has paused, a count of new posts wa
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
@@ -25,6 +27,7 @@ from eventdesk.text import visible
 
 Row = dict[str, Any]
 PAGE = 120  # rows fetched per query
+RELOAD_GAP = 0.5  # seconds: live changes reach a list at most twice a second
 
 
 class PaneData(Protocol):
@@ -137,6 +140,11 @@ class PostList(ScrollView, can_focus=True):
         self._rows: dict[int, Row] = {}
         self._cursor_row: Row | None = None
         self._fetching: set[int] = set()
+        self._hidden = 0  # the newest posts held above the first line (see reload)
+        self._placed = 0  # counts reloads, which may give lines other posts
+        self._stale: bool | None = None  # storage changed: None, or whether to recount
+        self._stale_pending = False  # a reload is due (see stale)
+        self._last_reload = 0.0
 
     # -- data ---------------------------------------------------------------------
 
@@ -146,6 +154,7 @@ class PostList(ScrollView, can_focus=True):
         self._rows.clear()
         self._cursor_row = None
         self.total = 0
+        self._hidden = 0
         self.max_id = None
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
@@ -157,18 +166,64 @@ class PostList(ScrollView, can_focus=True):
         """At the top and not paused: the cursor rides on the newest post."""
         return self.cursor == 0 and self.scroll_offset.y == 0 and not self.paused
 
-    @work(group="post-list-reload", exclusive=True, exit_on_error=False)
-    async def reload(self, recount: bool = False) -> None:
-        """Fetch the total and the rows around the view again.
+    @property
+    def lines(self) -> int:
+        """How many posts have a line: all but the new ones held above the view."""
+        return self.total - self._hidden
 
-        Following, the cursor stays on the newest post. Otherwise the cursor stays on its
-        post and the view on its posts, however many arrive above; they are counted as
-        waiting until the operator goes back to the top. Where new posts always sort
-        first, only the arrivals are counted; `recount` counts everything again (when
+    def stale(self, recount: bool = False) -> None:
+        """Storage changed: reload soon. However often this is called, the list reloads at
+        most once every RELOAD_GAP seconds, and not while it is hidden (then it reloads
+        when shown again). `recount` as in `reload`."""
+        self._stale = bool(self._stale) or recount
+        if not self._stale_pending and self.region:
+            self._stale_pending = True
+            self._reload_when_due()
+
+    @work(group="post-list-stale", exit_on_error=False)
+    async def _reload_when_due(self) -> None:
+        # A worker that sleeps, not set_timer: a one-shot Textual timer whose moment has
+        # passed by the time its task first looks (a busy loop) skips it and never fires.
+        delay = self._last_reload + RELOAD_GAP - time.monotonic()
+        try:
+            while True:
+                await asyncio.sleep(max(0.0, delay))
+                if self._stale is None or not self.region:
+                    return  # nothing to do; or hidden, and on_show will call again
+                if self.app.screen is self.screen:
+                    break
+                # Under a dialog the list is dimmed, and every change to it would have the
+                # dialog's whole translucent background drawn again: catch up once it closes.
+                delay = RELOAD_GAP
+        finally:
+            self._stale_pending = False
+        recount, self._stale = self._stale, None
+        self.reload(recount=recount)
+
+    def on_show(self) -> None:
+        if self._stale is not None:
+            self.stale()
+
+    @work(group="post-list-reload", exclusive=True, exit_on_error=False)
+    async def reload(
+        self, recount: bool = False, *, reveal: bool = False, top: bool = False
+    ) -> None:
+        """Fetch the total and the rows around the view again; repaint the lines that changed.
+
+        Following (or with `top`), the cursor goes to the newest post. Otherwise the cursor
+        and the view stay on their posts, however many arrive: where new posts always sort
+        first they are held above the first line, counted as waiting, until the operator
+        reaches the first line (`reveal` then gives them lines above it) or goes back to
+        the top; so no line moves while the operator reads. Elsewhere (the inbox's waiting
+        order) the view is placed again around the cursor's post. Where new posts always
+        sort first only the arrivals are counted; `recount` counts everything again (when
         posts may have arrived out of order).
         """
-        following, anchor, old_total = self.following, self._cursor_row, self.total
+        self._last_reload = time.monotonic()
+        following, anchor = self.following or top, self._cursor_row
+        old_total, hidden = self.total, self._hidden
         view = (self.cursor, self.scroll_offset.y, self.paused)
+        cursor, offset = self.cursor, int(self.scroll_offset.y)
         incremental = self.data.newest_first and self.max_id is not None and not recount
         if incremental:
             assert self.max_id is not None
@@ -176,39 +231,51 @@ class PostList(ScrollView, can_focus=True):
             total, max_id = old_total + added, newest or self.max_id
         else:
             total, max_id = await self.data.count()
-            added = total - old_total
         if following or anchor is None:
-            new_index, top = 0, 0
+            cursor, offset, hidden = 0, 0, 0
+        elif incremental:
+            hidden += total - old_total
+            if reveal:
+                cursor, offset, hidden = cursor + hidden, offset + hidden, 0
         else:
-            if incremental:
-                new_index = self.cursor + added
-            else:
-                new_index = await self.data.position(anchor)
-            top = max(0, int(self.scroll_offset.y) + new_index - self.cursor)
-        start = max(0, top - PAGE // 4)
-        rows = await self.data.window(start, PAGE)
+            index = await self.data.position(anchor)
+            cursor, offset, hidden = index, max(0, offset + index - cursor), 0
+        start = max(0, offset - PAGE // 4)
+        rows = await self.data.window(start + hidden, PAGE)
         if (self.cursor, self.scroll_offset.y, self.paused) != view:
             # The operator moved while this was being read: what it read was arranged
             # for where they were. Read again for where they are now.
-            self.reload(recount=recount)
+            self.reload(recount=recount, reveal=reveal, top=top)
             return
-        self.total, self.max_id = total, max_id
+        shown = self._rows
+        self.total, self.max_id, self._hidden = total, max_id, hidden
         self._rows = {start + i: row for i, row in enumerate(rows)}
-        if self.virtual_size != Size(self.size.width, total):
-            self.virtual_size = Size(self.size.width, total)
-        self.set_reactive(PostList.cursor, min(new_index, max(total - 1, 0)))
-        if top != int(self.scroll_offset.y):
-            self.scroll_to(y=top, animate=False, immediate=True)
+        self._placed += 1  # rows being fetched were placed for the lines as they were
+        if self.virtual_size != Size(self.size.width, self.lines):
+            self.virtual_size = Size(self.size.width, self.lines)
+        old_cursor = self.cursor
+        self.set_reactive(PostList.cursor, min(cursor, max(self.lines - 1, 0)))
         if following:
             self.set_waiting(0)
         else:
             self.set_waiting(self.waiting + max(0, total - old_total))
+        if offset != int(self.scroll_offset.y):
+            self.scroll_to(y=offset, animate=False, immediate=True)  # repaints every line
+        else:
+            self._repaint_changed(shown, old_cursor)
         row = self._rows.get(self.cursor)
         changed = (row or {}).get("id") != (self._cursor_row or {}).get("id")
         self._cursor_row = row
         if changed:
             self.post_message(self.Highlighted(self, row))
-        self.refresh()
+
+    def _repaint_changed(self, shown: dict[int, Row], old_cursor: int) -> None:
+        """Repaint only the lines in view whose row (or cursor) is not what was painted."""
+        offset = int(self.scroll_offset.y)
+        for line in range(offset, offset + self.scrollable_content_region.height):
+            moved = line in (old_cursor, self.cursor) and old_cursor != self.cursor
+            if moved or shown.get(line) != self._rows.get(line):
+                self.refresh_line(line)
 
     def set_waiting(self, count: int) -> None:
         if count != self.waiting:
@@ -217,10 +284,14 @@ class PostList(ScrollView, can_focus=True):
 
     @work(group="post-list-fetch", exit_on_error=False)
     async def _fetch(self, start: int) -> None:
+        placed = self._placed
         try:
-            rows = await self.data.window(start, PAGE)
+            rows = await self.data.window(start + self._hidden, PAGE)
         finally:
             self._fetching.discard(start)
+        if placed != self._placed:  # a reload placed the lines again meanwhile
+            self.refresh()  # lines still missing ask again
+            return
         for i, row in enumerate(rows):
             self._rows[start + i] = row
         if len(self._rows) > PAGE * 8:  # keep memory flat: drop rows far from the view
@@ -241,8 +312,10 @@ class PostList(ScrollView, can_focus=True):
         return self._rows.get(self.cursor)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old - int(self.scroll_offset.y))
-        self.refresh_line(new - int(self.scroll_offset.y))
+        # ScrollView's refresh_line takes the line's index in the whole list: only the
+        # two lines the cursor left and reached are painted again.
+        self.refresh_line(old)
+        self.refresh_line(new)
         self.scroll_to_region_for(new)
         self._cursor_row = self._rows.get(new)
         if self._cursor_row is None:
@@ -255,11 +328,13 @@ class PostList(ScrollView, can_focus=True):
             self.scroll_to(y=index, animate=False)
         elif index >= top + height:
             self.scroll_to(y=index - height + 1, animate=False)
-        if index == 0:
+        if index == 0 and self._hidden:
+            self.reload(reveal=True)  # the posts held above get lines; still waiting
+        elif index == 0:
             self.set_waiting(0)
 
     def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, max(self.total - 1, 0)))
+        return max(0, min(value, max(self.lines - 1, 0)))
 
     def action_cursor(self, step: int) -> None:
         self.cursor += step
@@ -269,10 +344,10 @@ class PostList(ScrollView, can_focus=True):
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self.set_waiting(0)
-        self.reload()
+        self.reload(top=True)
 
     def action_last(self) -> None:
-        self.cursor = max(self.total - 1, 0)
+        self.cursor = max(self.lines - 1, 0)
 
     def action_select(self) -> None:
         row = self.current()
@@ -290,20 +365,23 @@ class PostList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if index >= self.total:
+        if index >= self.lines:
             return Strip.blank(width, base)
         row = self._rows.get(index)
         if row is None:
             self._need(index)
             style = self.get_component_rich_style("post-list--loading")
             return Strip([Segment(" …", base + style)]).crop_extend(0, width, base)
-        cursor = index == self.cursor
-        line = self._render_row(row, base)
-        if cursor:
-            line = line.apply_style(self.get_component_rich_style("post-list--cursor"))
-        return line.crop_extend(int(self.scroll_offset.x), int(self.scroll_offset.x) + width, base)
+        segments = self._render_row(row, base)
+        if index == self.cursor:
+            # Over the row's own styles: each of them carries the pane's background.
+            cursor = self.get_component_rich_style("post-list--cursor")
+            segments = list(Segment.apply_style(segments, post_style=cursor))
+            base = base + cursor  # to the pane's edge
+        left = int(self.scroll_offset.x)
+        return Strip(segments).crop_extend(left, left + width, base)
 
-    def _render_row(self, row: Row, base: Style) -> Strip:
+    def _render_row(self, row: Row, base: Style) -> list[Segment]:
         style = self.get_component_rich_style
         moment = datetime.fromisoformat(row["created_at"].replace("Z", "+00:00"))
         glyph, glyph_class = sentiment_glyph(row["sentiment_compound"])
@@ -322,4 +400,4 @@ class PostList(ScrollView, can_focus=True):
             Segment(f"@{author} ", base + style("post-list--author")),
             Segment(text, base),
         ]
-        return Strip(segments)
+        return segments

@@ -83,5 +83,8 @@ class RunOfShowPane(Vertical):
         if not self.is_mounted:
             return
         title = self.query_one(".run-of-show-pane--title", Static)
-        title.update(Content(" · ".join(self.title_parts())))
+        text = " · ".join(self.title_parts())
+        if text != getattr(self, "_title_shown", None):  # this runs every second
+            self._title_shown = text
+            title.update(Content(text), layout=False)  # one line, the pane's width: fixed
         title.set_class(self.pause.paused, "-paused")

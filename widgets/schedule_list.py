@@ -176,8 +176,9 @@ class ScheduleList(ScrollView, can_focus=True):
         return max(0, min(value, max(len(self.items) - 1, 0)))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old - int(self.scroll_offset.y))
-        self.refresh_line(new - int(self.scroll_offset.y))
+        # ScrollView's refresh_line takes the line's index in the whole list.
+        self.refresh_line(old)
+        self.refresh_line(new)
         self.scroll_to_region_for(new)
         self.post_message(self.Highlighted(self, self.current()))
 

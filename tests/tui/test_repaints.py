@@ -1,0 +1,224 @@
+"""What a key press or a change in storage costs the dashboard: which storage reads, which
+repaints. Counted, never timed (the benchmark times them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.conftest import times, tweet_line
+from tests.tui.conftest import ingest_lines, make_app, settle
+from widgets.desk_footer import DeskFooter
+from widgets.desk_header import DeskHeader
+from widgets.post_list import RELOAD_GAP, PostList
+from widgets.urgent_banner import UrgentBanner
+
+LATER = datetime(2026, 11, 19, 13, 30, tzinfo=UTC)
+
+
+def lists(app) -> list:
+    """The stream's PostList, the run-of-show's ScheduleList, the inbox's PostList."""
+    return [app._list_of(index) for index in range(3)]
+
+
+def loaded(app) -> bool:
+    stream, show, inbox = lists(app)
+    return all(pl.total > 0 and pl.current() is not None for pl in (stream, inbox)) and bool(
+        show.items
+    )
+
+
+def count_reads(post_list: PostList) -> list[str]:
+    """Record every storage read the list makes from now on."""
+    reads: list[str] = []
+    data = post_list.data
+    for name in ("count", "count_since", "window", "position"):
+        method = getattr(data, name)
+
+        async def read(*args, _method=method, _name=name):
+            reads.append(_name)
+            return await _method(*args)
+
+        setattr(data, name, read)
+    return reads
+
+
+def count_refreshes(widget) -> list[tuple[tuple, bool]]:
+    """Record every refresh of the widget from now on: its regions, and whether it asked
+    for a layout of the screen."""
+    calls: list[tuple[tuple, bool]] = []
+    refresh = widget.refresh
+
+    def spy(*regions, repaint=True, layout=False, recompose=False):
+        calls.append((regions, layout))
+        return refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    widget.refresh = spy
+    return calls
+
+
+def cursor_shown_at(app, post_list: PostList) -> list[int]:
+    """The lines of the list (in the whole list) that the screen paints as the cursor."""
+    region = post_list.content_region
+    top = int(post_list.scroll_offset.y)
+    backgrounds = [
+        app.screen.get_style_at(region.x + 1, region.y + y).bgcolor for y in range(region.height)
+    ]
+    usual = max(set(backgrounds), key=backgrounds.count)
+    return [top + y for y, colour in enumerate(backgrounds) if colour != usual]
+
+
+async def test_a_cursor_move_repaints_two_lines_and_reads_nothing(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("G")  # to the oldest: the list is scrolled
+        await settle(pilot, lambda: stream.current() is not None)
+        top = int(stream.scroll_offset.y)
+        assert top > 0
+        reads, refreshes = count_reads(stream), count_refreshes(stream)
+        await pilot.press("k", "k")
+        await pilot.pause()
+        assert stream.cursor == stream.total - 3 and int(stream.scroll_offset.y) == top
+        assert reads == []
+        assert refreshes and not any(layout for _, layout in refreshes)
+        assert all(len(regions) == 1 and regions[0].height == 1 for regions, _ in refreshes)
+        assert cursor_shown_at(app, stream) == [stream.cursor]
+
+
+def arrivals(count: int, *, inbox: bool = False) -> list[str]:
+    """New posts in the stream (and the inbox too, with `inbox`), newer than any there."""
+    return [
+        tweet_line(
+            f"#KP24 brand new {i}",
+            at=at,
+            hashtags=("KP24",),
+            mentions=("KingsmerePolice",) if inbox else (),
+            post_id=1862000000000009000 + i,
+        )
+        for i, at in enumerate(times(count, start=LATER))
+    ]
+
+
+async def test_a_burst_of_changes_reloads_a_list_once(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        reads = count_reads(stream)
+        await ingest_lines(desk_db, config, arrivals(1), "more.jsonl")
+        for _ in range(50):  # as if the change feed had said so fifty times
+            stream.stale()
+        await settle(pilot, lambda: stream.total == 43)
+        await pilot.pause(2 * RELOAD_GAP)
+        # One reload for the fifty, and perhaps one for the feed's own notice.
+        assert 1 <= reads.count("count_since") <= 2
+        assert stream.current()["text"] == "#KP24 brand new 0"
+
+
+async def test_a_hidden_pane_reads_nothing_until_it_is_shown(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:  # narrow: the panes are tabs
+        await settle(pilot, lambda: loaded(app))
+        stream, _, inbox = lists(app)
+        assert not inbox.region
+        reads = count_reads(inbox)
+        await ingest_lines(desk_db, config, arrivals(2, inbox=True), "more.jsonl")
+        await settle(pilot, lambda: stream.total == 44)
+        await pilot.pause(2 * RELOAD_GAP)
+        assert reads == [] and inbox.total == 13
+        await pilot.press("3")
+        await settle(pilot, lambda: inbox.total == 15)
+
+
+async def test_arrivals_above_the_view_repaint_nothing_in_it(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("j", "j", "j")  # not following: reading
+        await pilot.pause()
+        held = stream.current()["id"]
+        refreshes = count_refreshes(stream)
+        await ingest_lines(desk_db, config, arrivals(4), "more.jsonl")
+        await settle(pilot, lambda: stream.total == 46 and stream.waiting == 4)
+        assert refreshes == []  # no line shows another post; the scrollbar stays
+        assert stream.current()["id"] == held and stream.cursor == 3
+        assert cursor_shown_at(app, stream) == [3]
+
+
+async def test_paused_at_the_top_the_new_posts_get_lines_above(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("p", "j", "j")
+        await pilot.pause()
+        held = stream.current()["id"]
+        await ingest_lines(desk_db, config, arrivals(4), "more.jsonl")
+        await settle(pilot, lambda: stream.total == 46 and stream.waiting == 4)
+        await pilot.press("k", "k")  # to the first line: the four get lines above it
+        await settle(pilot, lambda: stream.lines == 46)
+        assert stream.waiting == 4 and stream.current()["id"] != held
+        assert stream.cursor == 4 and stream.current()["text"].startswith("Control room")
+        await pilot.press("k", "k", "k", "k")
+        await settle(pilot, lambda: stream.waiting == 0)
+        assert stream.current()["text"] == "#KP24 brand new 3"
+        assert cursor_shown_at(app, stream) == [0]
+
+
+async def test_the_header_and_the_alarm_redraw_without_a_layout(desk_db, config) -> None:
+    app = make_app(config, desk_db)  # the status refreshes every 0.1 s here
+    async with app.run_test(size=(160, 48)) as pilot:
+        banner = app.query_one(UrgentBanner)
+        await settle(pilot, lambda: loaded(app) and banner.current is not None)
+        header = app.query_one(DeskHeader)
+        clock = app.query_one("#header-clock")
+        titles = app.query(".desk-pane--title, .run-of-show-pane--title")
+        parts = [count_refreshes(part) for part in (clock, banner, *titles)]
+        await pilot.pause(0.5)  # five refreshes of the status: nothing changed
+        assert parts == [[] for _ in parts]
+        shown = header._shown["#header-clock"]
+        header.show(clock=shown[::-1])  # another time, as wide
+        assert parts[0] and not any(layout for _, layout in parts[0])
+
+
+async def test_under_a_dialog_the_lists_wait_and_then_catch_up(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        reads = count_reads(stream)
+        await pilot.press("slash")
+        await ingest_lines(desk_db, config, arrivals(2), "more.jsonl")
+        await pilot.pause(4 * RELOAD_GAP)  # the change feed has seen them by now
+        assert reads == [] and stream.total == 42
+        await pilot.press("escape")
+        await settle(pilot, lambda: stream.total == 44)
+
+
+async def test_switching_between_panes_with_the_same_keys_keeps_the_footer(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        footer = app.query_one(DeskFooter)
+        keys = list(footer.query("FooterKey"))
+        await pilot.press("3", "1", "3")  # stream and inbox: the same keys
+        await pilot.pause()
+        assert list(footer.query("FooterKey")) == keys
+        await pilot.press("2")  # the run-of-show has its own
+        await settle(
+            pilot, lambda: any("Postpone" in str(k.description) for k in footer.query("FooterKey"))
+        )
+
+
+async def test_a_detail_as_tall_as_the_last_is_drawn_without_a_layout(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        body = app.query_one("#detail-body")
+        await settle(pilot, lambda: "Control room update 4" in str(body.render()))
+        refreshes = count_refreshes(body)
+        await pilot.press("j")  # our next post: as many lines
+        await settle(pilot, lambda: "Control room update 3" in str(body.render()))
+        assert refreshes and not any(layout for _, layout in refreshes)
