@@ -136,10 +136,11 @@ def make_app(config: EventConfig, db_path: Path, **changes) -> EventDeskApp:
     return EventDeskApp(settings)
 
 
-async def settle(pilot, condition=None, timeout: float = 30.0) -> None:
+async def settle(pilot, condition=None, timeout: float = 30.0, state=None) -> None:
     """Give the app's workers time; wait until `condition()` holds when given.
 
-    (The change-feed worker never completes, so there is nothing to join: poll.)
+    (The change-feed worker never completes, so there is nothing to join: poll.) `state()`
+    describes what the app showed instead, for the failure message.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -149,4 +150,5 @@ async def settle(pilot, condition=None, timeout: float = 30.0) -> None:
             await pilot.pause()
             return
         if loop.time() > deadline:
-            raise AssertionError("the dashboard did not reach the expected state in time")
+            where = f": {state()}" if state is not None else ""
+            raise AssertionError(f"the dashboard did not reach the expected state in time{where}")

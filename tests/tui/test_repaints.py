@@ -153,10 +153,15 @@ async def test_paused_at_the_top_the_new_posts_get_lines_above(desk_db, config) 
         await settle(pilot, lambda: loaded(app))
         stream = lists(app)[0]
         await pilot.press("p", "j", "j")
-        await pilot.pause()
+        await settle(pilot, lambda: stream.paused and stream.cursor == 2)
         held = stream.current()["id"]
         await ingest_lines(desk_db, config, arrivals(4), "more.jsonl")
-        await settle(pilot, lambda: stream.total == 46 and stream.waiting == 4)
+        await settle(
+            pilot,
+            lambda: stream.total == 46 and stream.waiting == 4,
+            state=lambda: f"total={stream.total} waiting={stream.waiting} "
+            f"cursor={stream.cursor} hidden={stream._hidden} paused={stream.paused}",
+        )
         await pilot.press("k", "k")  # to the first line: the four get lines above it
         await settle(pilot, lambda: stream.lines == 46)
         assert stream.waiting == 4 and stream.current()["id"] != held
