@@ -96,7 +96,8 @@ class PostList(ScrollView, can_focus=True):
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("g,home", "first", "Newest", show=False),
         Binding("G,end", "last", "Oldest", show=False),
-        Binding("enter", "select", "Detail"),
+        # Not in the footer: the same footer serves every pane (see ScheduleList).
+        Binding("enter", "select", "Detail", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)

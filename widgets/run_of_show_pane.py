@@ -34,8 +34,15 @@ class RunOfShowPane(Vertical):
             height: 1; padding: 0 1; background: $boost; text-style: bold;
         }
         & > .run-of-show-pane--title.-paused { background: $error; color: $text; }
+        & > .run-of-show-pane--keys { height: auto; padding: 0 1; color: $text-muted; }
     }
     """
+    # No-break spaces keep each key with its word when a narrow pane wraps the line.
+    KEYS = "  ".join(
+        f"{key}\u00a0{word}"
+        for key, word in (("z", "postpone"), ("x", "skip"), ("n", "post\u00a0now"),
+                          ("d", "duplicate"), ("e", "edit"), ("i", "add"))
+    )  # fmt: skip
 
     def __init__(
         self, schedule_list: ScheduleList, *, title: str = "Run-of-show", id: str | None = None
@@ -49,6 +56,8 @@ class RunOfShowPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Content(self.title_text), classes="run-of-show-pane--title", markup=False)
         yield self.schedule_list
+        # The pane's own keys, always here: the footer stays the same for every pane.
+        yield Static(Content(self.KEYS), classes="run-of-show-pane--keys", markup=False)
 
     def show(self, items: Sequence[ScheduledPost], now: datetime, pause: PauseState) -> None:
         """The whole run-of-show and whether posting is paused (read by the caller)."""

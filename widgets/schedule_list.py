@@ -83,13 +83,15 @@ class ScheduleList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last", show=False),
         Binding("enter", "select", "Detail", show=False),
         # The controls belong to the App (tui.schedule_actions.RunOfShowActions); bound
-        # here so the footer offers them only while the run-of-show has the focus.
-        Binding("z", "app.postpone_item", "Postpone"),
-        Binding("x", "app.skip_item", "Skip"),
-        Binding("n", "app.post_item_now", "Post now"),
-        Binding("d", "app.duplicate_item", "Duplicate"),
-        Binding("e", "app.edit_item", "Edit"),
-        Binding("i", "app.add_item", "Add"),
+        # here so they work only while the run-of-show has the focus. The pane lists
+        # them on its own last line (RunOfShowPane): a footer whose keys changed with
+        # the pane was built again on every switch to or from it (~15 widgets).
+        Binding("z", "app.postpone_item", "Postpone", show=False),
+        Binding("x", "app.skip_item", "Skip", show=False),
+        Binding("n", "app.post_item_now", "Post now", show=False),
+        Binding("d", "app.duplicate_item", "Duplicate", show=False),
+        Binding("e", "app.edit_item", "Edit", show=False),
+        Binding("i", "app.add_item", "Add", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)

@@ -137,11 +137,16 @@ async def test_arrivals_above_the_view_repaint_nothing_in_it(desk_db, config) ->
         await settle(pilot, lambda: loaded(app))
         stream = lists(app)[0]
         await pilot.press("j", "j", "j")  # not following: reading
-        await pilot.pause()
+        await settle(pilot, lambda: stream.cursor == 3)
         held = stream.current()["id"]
         refreshes = count_refreshes(stream)
         await ingest_lines(desk_db, config, arrivals(4), "more.jsonl")
-        await settle(pilot, lambda: stream.total == 46 and stream.waiting == 4)
+        await settle(
+            pilot,
+            lambda: stream.total == 46 and stream.waiting == 4,
+            state=lambda: f"total={stream.total} waiting={stream.waiting} "
+            f"cursor={stream.cursor} hidden={stream._hidden} following={stream.following}",
+        )
         assert refreshes == []  # no line shows another post; the scrollbar stays
         assert stream.current()["id"] == held and stream.cursor == 3
         assert cursor_shown_at(app, stream) == [3]
@@ -202,19 +207,22 @@ async def test_under_a_dialog_the_lists_wait_and_then_catch_up(desk_db, config) 
         await settle(pilot, lambda: stream.total == 44)
 
 
-async def test_switching_between_panes_with_the_same_keys_keeps_the_footer(desk_db, config) -> None:
+async def test_switching_panes_keeps_the_footer(desk_db, config) -> None:
     app = make_app(config, desk_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, lambda: loaded(app))
         footer = app.query_one(DeskFooter)
         keys = list(footer.query("FooterKey"))
-        await pilot.press("3", "1", "3")  # stream and inbox: the same keys
+        assert keys
+        await pilot.press("3", "1", "2", "tab", "tab", "2")  # every pane, the same keys
         await pilot.pause()
-        assert list(footer.query("FooterKey")) == keys
-        await pilot.press("2")  # the run-of-show has its own
-        await settle(
-            pilot, lambda: any("Postpone" in str(k.description) for k in footer.query("FooterKey"))
-        )
+        assert list(footer.query("FooterKey")) == keys  # the very same widgets
+        assert app.focused is lists(app)[1]
+        # The run-of-show's own keys are on its last line, and work there.
+        hint = app.query_one(".run-of-show-pane--keys")
+        assert "z\u00a0postpone" in str(hint.render())
+        await pilot.press("i")
+        await settle(pilot, lambda: app.screen.is_modal)
 
 
 async def test_a_detail_as_tall_as_the_last_is_drawn_without_a_layout(desk_db, config) -> None:
