@@ -252,8 +252,7 @@ class PostList(ScrollView, can_focus=True):
         self.total, self.max_id, self._hidden = total, max_id, hidden
         self._rows = {start + i: row for i, row in enumerate(rows)}
         self._placed += 1  # rows being fetched were placed for the lines as they were
-        if self.virtual_size != Size(self.size.width, self.lines):
-            self.virtual_size = Size(self.size.width, self.lines)
+        self._resize_lines(Size(self.size.width, self.lines))
         old_cursor = self.cursor
         self.set_reactive(PostList.cursor, min(cursor, max(self.lines - 1, 0)))
         if following:
@@ -269,6 +268,21 @@ class PostList(ScrollView, can_focus=True):
         self._cursor_row = row
         if changed:
             self.post_message(self.Highlighted(self, row))
+
+    def _resize_lines(self, size: Size) -> None:
+        """A new virtual size. Textual lays the whole screen out again for any change of
+        it; while the scrollbar was and stays shown only the scrollbar changes, so that
+        is all that is updated (a followed pane grows twice a second)."""
+        old = self.virtual_size
+        if size == old:
+            return
+        height = self.scrollable_content_region.height
+        if old.width == size.width and height and min(old.height, size.height) > height:
+            self.set_reactive(PostList.virtual_size, size)
+            self._scroll_update(size)  # the scrollbar's window (Textual 8.2, pinned)
+            self.vertical_scrollbar.refresh()
+        else:
+            self.virtual_size = size
 
     def _repaint_changed(self, shown: dict[int, Row], old_cursor: int) -> None:
         """Repaint only the lines in view whose row (or cursor) is not what was painted."""

@@ -235,3 +235,25 @@ async def test_a_detail_as_tall_as_the_last_is_drawn_without_a_layout(desk_db, c
         await pilot.press("j")  # our next post: as many lines
         await settle(pilot, lambda: "Control room update 3" in str(body.render()))
         assert refreshes and not any(layout for _, layout in refreshes)
+
+
+async def test_a_followed_list_grows_without_a_layout_and_scrolls_to_its_end(
+    desk_db, config
+) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        assert stream.following and stream.total > stream.scrollable_content_region.height
+        refreshes = count_refreshes(stream)
+        await ingest_lines(desk_db, config, arrivals(4), "more.jsonl")
+        await settle(pilot, lambda: stream.total == 46)
+        assert stream.virtual_size.height == 46
+        assert refreshes and not any(layout for _, layout in refreshes)
+        assert stream.current()["text"] == "#KP24 brand new 3"  # following: the newest
+        await pilot.press("G")  # the scroll range knows the new size
+        await settle(pilot, lambda: stream.cursor == 45)
+        assert stream.scroll_offset.y == stream.max_scroll_y == 46 - (
+            stream.scrollable_content_region.height
+        )
+        assert cursor_shown_at(app, stream) == [45]
