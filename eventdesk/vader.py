@@ -68,7 +68,7 @@ class Vader:
         out: list[str] = []
         after_space = True
         for char in text:
-            description = self._emojis.get(char) if char in self._emoji_chars else None
+            description = self._emojis.get(char)  # only one-character keys can match
             if description is not None:
                 if not after_space:
                     out.append(" ")

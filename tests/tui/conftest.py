@@ -152,3 +152,16 @@ async def settle(pilot, condition=None, timeout: float = 30.0, state=None) -> No
         if loop.time() > deadline:
             where = f": {state()}" if state is not None else ""
             raise AssertionError(f"the dashboard did not reach the expected state in time{where}")
+
+
+def lists(app) -> list:
+    """The stream's PostList, the run-of-show's ScheduleList, the inbox's PostList."""
+    return [app._list_of(index) for index in range(3)]
+
+
+def loaded(app) -> bool:
+    """The stream and the inbox show posts, and the run-of-show its items."""
+    stream, show, inbox = lists(app)
+    return all(pl.total > 0 and pl.current() is not None for pl in (stream, inbox)) and bool(
+        show.items
+    )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from storage import Database
 from storage.posts import write_batch
 from tests.conftest import times, tweet_line
-from tests.tui.conftest import FROZEN, ingest_lines, make_app, settle
+from tests.tui.conftest import FROZEN, ingest_lines, lists, loaded, make_app, settle
 from tui.screens import HelpScreen, SearchScreen
 from widgets.desk_pane import DeskPane
 from widgets.post_list import PostList
@@ -24,18 +24,6 @@ async def negatives(db_path) -> int:
         )
     finally:
         await db.close()
-
-
-def lists(app) -> list:
-    """The stream's PostList, the run-of-show's ScheduleList, the inbox's PostList."""
-    return [app._list_of(index) for index in range(3)]
-
-
-def loaded(app) -> bool:
-    stream, show, inbox = lists(app)
-    return all(pl.total > 0 and pl.current() is not None for pl in (stream, inbox)) and bool(
-        show.items
-    )
 
 
 def detail_text(app) -> str:

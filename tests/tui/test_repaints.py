@@ -6,25 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.conftest import times, tweet_line
-from tests.tui.conftest import ingest_lines, make_app, settle
+from tests.tui.conftest import ingest_lines, lists, loaded, make_app, settle
 from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.post_list import RELOAD_GAP, PostList
 from widgets.urgent_banner import UrgentBanner
 
 LATER = datetime(2026, 11, 19, 13, 30, tzinfo=UTC)
-
-
-def lists(app) -> list:
-    """The stream's PostList, the run-of-show's ScheduleList, the inbox's PostList."""
-    return [app._list_of(index) for index in range(3)]
-
-
-def loaded(app) -> bool:
-    stream, show, inbox = lists(app)
-    return all(pl.total > 0 and pl.current() is not None for pl in (stream, inbox)) and bool(
-        show.items
-    )
 
 
 def count_reads(post_list: PostList) -> list[str]:
