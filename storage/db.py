@@ -89,6 +89,7 @@ class Database:
             if worker is not None:
                 worker.daemon = True
             await conn
+            conn.row_factory = sqlite3.Row
         except sqlite3.Error as exc:
             raise DatabaseUnavailable(f"{path}: cannot open the database: {exc}") from None
         db = cls(conn, path)
@@ -104,7 +105,7 @@ class Database:
         return db
 
     async def _configure(self) -> None:
-        await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = await self.scalar("PRAGMA journal_mode = WAL")
         if mode != "wal":
             raise DatabaseUnavailable(f"{self.path}: cannot use WAL mode (got {mode!r})")
@@ -153,15 +154,18 @@ class Database:
         with contextlib.suppress(sqlite3.Error):  # nothing to roll back: BEGIN failed
             await self._conn.execute("ROLLBACK")
 
+    # Every read runs whole in aiosqlite's thread (`execute_fetchall`) and hands back rows,
+    # never an open cursor. A task cancelled just as its cursor arrived keeps that cursor
+    # alive in its traceback (Textual keeps a cancelled worker's error), and a cursor with
+    # rows left to step holds its read snapshot: from then on every read on the shared
+    # connection saw the database as it was, and the desk stopped hearing of new posts.
+
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else row[0]
+        rows = await self._conn.execute_fetchall(sql, tuple(params))
+        return next((row[0] for row in rows), None)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            cursor.row_factory = sqlite3.Row  # type: ignore[assignment]
-            return list(await cursor.fetchall())
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's cheap change signal)."""
@@ -171,7 +175,7 @@ class Database:
         """Let this connection keep up to `mebibytes` of pages in memory (SQLite's own
         default is 2 MiB). A bulk writer gains most: its index pages stay in memory
         instead of being read back for every batch."""
-        await self._conn.execute(f"PRAGMA cache_size = -{int(mebibytes) * 1024}")
+        await self._conn.execute_fetchall(f"PRAGMA cache_size = -{int(mebibytes) * 1024}")
 
     async def close(self) -> None:
         await self._conn.close()
@@ -199,8 +203,7 @@ class _Tx:
         return count
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]
+        return [tuple(row) for row in await self._conn.execute_fetchall(sql, tuple(params))]
 
     async def executescript_in_tx(self, script: str) -> None:
         # executescript() would COMMIT first; run the statements one by one instead.

@@ -1,7 +1,10 @@
 """The change feed sees commits from other connections and from its own."""
 
 import asyncio
+import time
 from dataclasses import replace
+
+import pytest
 
 from storage import Database
 from storage.feed import ChangeFeed
@@ -26,6 +29,35 @@ async def test_feed_hears_another_connections_commits(db_path) -> None:
         (own,) = await asyncio.wait_for(follow.__anext__(), 2)
         assert own.first_id == 4
         await follow.aclose()
+    finally:
+        await reader.close()
+        await writer.close()
+
+
+async def test_a_read_cancelled_as_its_rows_arrive_does_not_freeze_the_connection(
+    db_path,
+) -> None:
+    """A read whose task is cancelled in the moment between its result arriving and the
+    task resuming keeps that result in the CancelledError's traceback (as a cancelled
+    Textual worker does). The result must be rows, not a cursor holding its snapshot:
+    otherwise every later read on the connection sees the database as it was then."""
+    reader, writer = await Database.open(db_path), await Database.open(db_path)
+    try:
+        await write_batch(writer, [post(1), post(2)], source="t")
+        feed = ChangeFeed(reader)
+        await feed.start_from_now()
+        before = await reader.data_version()
+        read = asyncio.ensure_future(reader.fetchall("SELECT id FROM posts ORDER BY id"))
+        await asyncio.sleep(0)  # the read is queued on aiosqlite's thread
+        time.sleep(0.2)  # the loop stands still while the thread finishes it
+        await asyncio.sleep(0)  # the loop hands the read its rows; it has not resumed
+        read.cancel()
+        with pytest.raises(asyncio.CancelledError) as kept:
+            await read
+        await write_batch(writer, [post(3)], source="t")
+        assert await reader.data_version() != before
+        assert [c.first_id for c in await feed.poll()] == [3]
+        assert kept.value.__traceback__ is not None  # still held, as a worker's error is
     finally:
         await reader.close()
         await writer.close()
