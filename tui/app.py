@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -41,6 +41,7 @@ from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
 from widgets.post_detail import PostDetail, render_detail
 from widgets.post_list import PostList
+from widgets.quiet_focus import QuietScreen, mark_active
 from widgets.run_of_show_pane import RunOfShowPane
 from widgets.schedule_list import ScheduleList
 from widgets.urgent_banner import UrgentBanner
@@ -138,6 +139,9 @@ class EventDeskApp(RunOfShowActions, App[None]):
             self.theme = settings.theme
 
     # -- layout ---------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return QuietScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
@@ -343,9 +347,16 @@ class EventDeskApp(RunOfShowActions, App[None]):
     def _set_active(self, index: int) -> None:
         self.active = index % len(PANES)
         for i, pane in enumerate(self.panes):
-            pane.set_class(i == self.active, "-active")
+            mark_active(pane, i == self.active)
         self._list_of(self.active).focus()
         self._titles()
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """A pane's list took the focus some other way (a click): it is the active one."""
+        for index in range(len(PANES)):
+            if event.widget is self._list_of(index) and index != self.active:
+                self._set_active(index)
 
     def action_next_pane(self) -> None:
         self._set_active(self.active + 1)

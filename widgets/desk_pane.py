@@ -17,7 +17,7 @@ class DeskPane(Vertical):
     DeskPane {
         width: 1fr;
         border: round $primary-darken-2;
-        &:focus-within { border: round $accent; }
+        &.-active { border: round $accent; }  /* see widgets.quiet_focus.mark_active */
         & > .desk-pane--title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
         & > .desk-pane--title.-waiting { background: $warning 40%; }
     }

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import work
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from eventdesk.text import visible
+from widgets.quiet_focus import quiet_focus
 
 Row = dict[str, Any]
 PAGE = 120  # rows fetched per query
@@ -69,7 +70,8 @@ class PostList(ScrollView, can_focus=True):
         background: $surface;
         scrollbar-size-vertical: 1;
         & > .post-list--cursor { background: $accent 40%; }
-        &:focus > .post-list--cursor { background: $accent; color: $text; }
+        /* Not `:focus`: see widgets.quiet_focus */
+        & > .post-list--cursor-focused { background: $accent; color: $text; }
         & > .post-list--time { color: $text-muted; }
         & > .post-list--author { color: $secondary; text-style: bold; }
         & > .post-list--positive { color: $success; }
@@ -84,8 +86,9 @@ class PostList(ScrollView, can_focus=True):
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "post-list--cursor", "post-list--time", "post-list--author", "post-list--positive",
-        "post-list--negative", "post-list--neutral", "post-list--urgent",
+        "post-list--cursor", "post-list--cursor-focused", "post-list--time",
+        "post-list--author", "post-list--positive", "post-list--negative",
+        "post-list--neutral", "post-list--urgent",
         "post-list--answered", "post-list--loading", "post-list--flagged",
         "post-list--assigned", "post-list--claimed",
     }  # fmt: skip
@@ -374,6 +377,12 @@ class PostList(ScrollView, can_focus=True):
             self.set_waiting(0)
             self.reload()
 
+    def on_focus(self, event: events.Focus) -> None:
+        quiet_focus(self, event, self.cursor)
+
+    def on_blur(self, event: events.Blur) -> None:
+        quiet_focus(self, event, self.cursor)
+
     # -- rendering ------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -390,7 +399,8 @@ class PostList(ScrollView, can_focus=True):
         segments = self._render_row(row, base)
         if index == self.cursor:
             # Over the row's own styles: each of them carries the pane's background.
-            cursor = self.get_component_rich_style("post-list--cursor")
+            focused = "post-list--cursor-focused" if self.has_focus else "post-list--cursor"
+            cursor = self.get_component_rich_style(focused)
             segments = list(Segment.apply_style(segments, post_style=cursor))
             base = base + cursor  # to the pane's edge
         left = int(self.scroll_offset.x)

@@ -29,7 +29,7 @@ class RunOfShowPane(Vertical):
     RunOfShowPane {
         width: 1fr;
         border: round $primary-darken-2;
-        &:focus-within { border: round $accent; }
+        &.-active { border: round $accent; }  /* see widgets.quiet_focus.mark_active */
         & > .run-of-show-pane--title {
             height: 1; padding: 0 1; background: $boost; text-style: bold;
         }

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -27,6 +28,7 @@ from eventdesk.clock import Clock, system_clock
 from eventdesk.runofshow import arrange, status
 from eventdesk.text import visible
 from storage.schedule import ScheduledPost
+from widgets.quiet_focus import quiet_focus
 
 # state -> (glyph, component class); a held item and the next one have their own.
 GLYPHS: dict[str, tuple[str, str]] = {
@@ -58,7 +60,8 @@ class ScheduleList(ScrollView, can_focus=True):
         background: $surface;
         scrollbar-size-vertical: 1;
         & > .schedule-list--cursor { background: $accent 40%; }
-        &:focus > .schedule-list--cursor { background: $accent; color: $text; }
+        /* Not `:focus`: see widgets.quiet_focus */
+        & > .schedule-list--cursor-focused { background: $accent; color: $text; }
         & > .schedule-list--time { color: $text-muted; }
         & > .schedule-list--account { color: $secondary; text-style: bold; }
         & > .schedule-list--next { color: $warning; text-style: bold; }
@@ -70,7 +73,8 @@ class ScheduleList(ScrollView, can_focus=True):
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "schedule-list--cursor", "schedule-list--time", "schedule-list--account",
+        "schedule-list--cursor", "schedule-list--cursor-focused", "schedule-list--time",
+        "schedule-list--account",
         "schedule-list--next", "schedule-list--planned", "schedule-list--due",
         "schedule-list--posted", "schedule-list--skipped", "schedule-list--problem",
     }  # fmt: skip
@@ -204,6 +208,12 @@ class ScheduleList(ScrollView, can_focus=True):
         if (item := self.current()) is not None:
             self.post_message(self.Selected(self, item))
 
+    def on_focus(self, event: events.Focus) -> None:
+        quiet_focus(self, event, self.cursor)
+
+    def on_blur(self, event: events.Blur) -> None:
+        quiet_focus(self, event, self.cursor)
+
     # -- rendering ------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -214,7 +224,8 @@ class ScheduleList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         line = self._render_item(self.items[index], base)
         if index == self.cursor:
-            line = line.apply_style(self.get_component_rich_style("schedule-list--cursor"))
+            cursor = "schedule-list--cursor-focused" if self.has_focus else "schedule-list--cursor"
+            line = line.apply_style(self.get_component_rich_style(cursor))
         x = int(self.scroll_offset.x)
         return line.crop_extend(x, x + width, base)
 

@@ -245,3 +245,46 @@ async def test_a_followed_list_grows_without_a_layout_and_scrolls_to_its_end(
             stream.scrollable_content_region.height
         )
         assert cursor_shown_at(app, stream) == [45]
+
+
+async def test_a_pane_switch_repaints_the_cursor_lines_and_the_frames(desk_db, config) -> None:
+    """Tab moves the focus: the two lists repaint their cursor's line, the two panes their
+    frame, and the screen is neither laid out nor repainted whole."""
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream, schedule = lists(app)[0], app._list_of(1)
+        accent = cursor_shown_at(app, stream)
+        watched = [stream, schedule, app.screen, *app.panes]
+        spies = {widget: count_refreshes(widget) for widget in watched}
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is schedule and app.active == 1
+        for post_list in (stream, schedule):
+            regions = [region for regions, _ in spies[post_list] for region in regions]
+            assert [(r.y, r.height) for r in regions] == [(post_list.cursor, 1)]
+        assert [len(spies[pane]) > 0 for pane in app.panes] == [True, True, False]
+        assert spies[app.screen] == []
+        assert not any(layout for calls in spies.values() for _, layout in calls)
+        # The frames and cursors show which pane has the keys.
+        assert [pane.has_class("-active") for pane in app.panes] == [False, True, False]
+        assert cursor_shown_at(app, stream) == accent  # still shown, in the dim style
+        dim = app.screen.get_style_at(stream.content_region.x + 1, stream.content_region.y)
+        assert not stream.has_focus and dim.bgcolor != app.screen.get_style_at(
+            schedule.content_region.x + 1,
+            schedule.content_region.y + schedule.cursor - int(schedule.scroll_offset.y),
+        ).bgcolor
+
+
+async def test_a_click_on_a_list_makes_its_pane_the_active_one(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        inbox = app._list_of(2)
+        await pilot.click(inbox)
+        await pilot.pause()
+        assert app.focused is inbox and app.active == 2
+        assert [pane.has_class("-active") for pane in app.panes] == [False, False, True]
+        border = app.panes[2].styles.border_top[1]
+        assert border != app.panes[0].styles.border_top[1]
+

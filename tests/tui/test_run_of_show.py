@@ -30,6 +30,7 @@ from tui.schedule_screens import (
     ScheduleEditScreen,
 )
 from tui.settings import DeskSettings
+from widgets.quiet_focus import mark_active
 from widgets.run_of_show_pane import RunOfShowPane
 from widgets.schedule_list import ScheduleList
 
@@ -69,6 +70,7 @@ class ShowApp(RunOfShowActions, App[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        mark_active(self.query_one(RunOfShowPane), True)  # as the dashboard shows its active pane
         self.query_one(ScheduleList).focus()
         self.db = await Database.open(self.settings.db_path)
         self.load_run_of_show()
