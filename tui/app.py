@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -201,6 +202,10 @@ class EventDeskApp(RunOfShowActions, App[None]):
         )  # fmt: skip
         self._set_active(0)
         self.open_desk()
+        # What exists now (modules, the lexicon, the widgets, the stylesheet) lives as
+        # long as the app: keep it out of the collector's full passes, which otherwise
+        # stalled a key press by ~100 ms every second or two at a million posts.
+        gc.freeze()
 
     def on_resize(self) -> None:
         self.screen.set_class(self.size.width < NARROW, "-narrow")
@@ -579,6 +584,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
             )  # fmt: skip
 
     async def on_unmount(self) -> None:
+        gc.unfreeze()  # what was kept out of the collector's passes may go now
         if self._desk is not None:
             self._desk.stop()  # gives the lease up, so another process can take over at once
         if self.db is not None:

@@ -288,3 +288,14 @@ async def test_a_click_on_a_list_makes_its_pane_the_active_one(desk_db, config) 
         border = app.panes[2].styles.border_top[1]
         assert border != app.panes[0].styles.border_top[1]
 
+
+async def test_the_heap_present_at_start_is_kept_out_of_the_collector_while_running(
+    desk_db, config
+) -> None:
+    import gc
+
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_freeze_count() == 0  # given back when the app ends
