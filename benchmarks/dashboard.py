@@ -155,7 +155,6 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
     from textual.widgets import Input
 
     from tui.app import EventDeskApp
-    from tui.screens import SearchScreen
     from tui.settings import DeskSettings
 
     config = load_config(bundled("demo_event.toml"))
@@ -239,27 +238,27 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
             switches.append(await timed("tab", lambda w=want: app.focused is lists[w]))
             await asyncio.sleep(0.05)
         search_opens, search_keys, search_results = [], [], []
+        field = app.query_one("#search-input", Input)
         for word in ("stolen bike", "parking", "night shift", "noise help", "closed road"):
             pl = lists[app.active]
-            search_opens.append(await timed("slash", lambda: isinstance(app.screen, SearchScreen)))
+            search_opens.append(await timed("slash", lambda: app.focused is field))
             for n, char in enumerate(word, 1):
-                field = app.screen.query_one(Input)
                 search_keys.append(await timed(char, lambda f=field, v=word[:n]: f.value == v))
             search_results.append(
                 await timed(
                     "enter",
                     lambda pl=pl, word=word: (
-                        not app.screen.is_modal
+                        not app.search_bar.is_open
                         and app._queries[app.active].search == word
                         and pl.current() is not None
                     ),
                 )
             )
-            await typed(("slash",), lambda: isinstance(app.screen, SearchScreen))
+            await typed(("slash",), lambda: app.focused is field)
             await typed(
                 ("home", "ctrl+k", "enter"),
                 lambda pl=pl: (
-                    not app.screen.is_modal
+                    not app.search_bar.is_open
                     and pl.current() is not None
                     and not app._queries[app.active].search
                 ),

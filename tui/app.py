@@ -35,7 +35,7 @@ from tui.flag_screen import FlagScreen
 from tui.handoff_screens import AuditScreen, HandOffScreen, MetricsScreen, ShiftHandoffScreen
 from tui.outbox_screen import OutboxScreen
 from tui.schedule_actions import RunOfShowActions
-from tui.screens import HelpScreen, SearchScreen
+from tui.screens import HelpScreen
 from tui.settings import DeskSettings
 from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
@@ -45,6 +45,7 @@ from widgets.post_list import PostList
 from widgets.quiet_focus import QuietScreen, mark_active
 from widgets.run_of_show_pane import RunOfShowPane
 from widgets.schedule_list import ScheduleList
+from widgets.search_bar import SearchBar
 from widgets.urgent_banner import UrgentBanner
 
 # (key, title, lane); the run-of-show pane lists the schedule, not a lane of posts.
@@ -131,6 +132,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
         self._desk: Desk | None = None
         self._playing: list[ReplaySource] = []  # the demo's replay, while this is the desk
         self._alarm_ids: set[int] = set()
+        self.search_bar = SearchBar()
         self._queries = {
             index: PaneQuery(lane=lane, waiting_first=(key == "inbox"))
             for index, (key, _, lane) in enumerate(PANES)
@@ -157,6 +159,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
                     yield DeskPane(title, post_list, id=f"pane-{key}")
         yield PostDetail(id="detail")
         yield DeskFooter()
+        yield self.search_bar
 
     @property
     def panes(self) -> list[DeskPane | RunOfShowPane]:
@@ -192,8 +195,11 @@ class EventDeskApp(RunOfShowActions, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Pane keys are priority bindings (inside a dialog, tab must move between fields);
         # and a key meant for a dialog must not open another behind it.
-        # The desk's own keys do nothing while a dialog is open.
-        return not (self.screen.is_modal and action in DESK_KEYS_ACTIONS)
+        # The desk's own keys do nothing while a dialog is open, nor while the search
+        # bar has the keys (tab would leave it open behind).
+        if action not in DESK_KEYS_ACTIONS:
+            return True
+        return not (self.screen.is_modal or self.search_bar.is_open)
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).show(
@@ -473,12 +479,15 @@ class EventDeskApp(RunOfShowActions, App[None]):
     def action_search(self) -> None:
         if self._active_posts() is None:
             return
+        self.query_one(DeskFooter).display = False  # the bar takes the footer's line
+        self.search_bar.open(self._queries[self.active].search or "")
 
-        def searched(words: str | None) -> None:
-            if words is not None:
-                self._requery(search=words or None)
-
-        self.push_screen(SearchScreen(self._queries[self.active].search or ""), searched)
+    @on(SearchBar.Done)
+    def _searched(self, event: SearchBar.Done) -> None:
+        self.query_one(DeskFooter).display = True
+        self._list_of(self.active).focus()
+        if event.words is not None:
+            self._requery(search=event.words or None)
 
     # -- operator actions (issue 4's dialogs) -------------------------------------------
 

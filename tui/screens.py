@@ -1,4 +1,4 @@
-"""Modal screens: help (every key the desk has) and search."""
+"""Modal screens: help (every key the desk has)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 
 class HelpScreen(ModalScreen[None]):
@@ -42,34 +42,3 @@ class HelpScreen(ModalScreen[None]):
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
 
-
-class SearchScreen(ModalScreen[str | None]):
-    """Ask for words to search the whole event for; empty clears the search."""
-
-    DEFAULT_CSS = """
-    SearchScreen { align: center top; }
-    SearchScreen > Vertical {
-        width: 70; max-width: 95%; height: auto; margin-top: 3;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=True)]
-
-    def __init__(self, current: str = "") -> None:
-        super().__init__()
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Content("Search the whole event (all words must appear; empty clears):"))
-            yield Input(
-                value=self.current,
-                placeholder="e.g. knife high street (bik* for word starts)",
-                id="search-input",
-            )
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

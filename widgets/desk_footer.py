@@ -18,6 +18,8 @@ class DeskFooter(Footer):
         self._keys_shown: tuple[tuple[object, ...], ...] | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
+        if not self.display:
+            return  # hidden (the search bar has the line): the keys when it shows again
         keys = tuple(
             (binding.key, binding.action, binding.description, enabled, tooltip)
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()

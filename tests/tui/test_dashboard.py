@@ -8,7 +8,7 @@ from storage import Database
 from storage.posts import write_batch
 from tests.conftest import times, tweet_line
 from tests.tui.conftest import FROZEN, ingest_lines, lists, loaded, make_app, settle
-from tui.screens import HelpScreen, SearchScreen
+from tui.screens import HelpScreen
 from widgets.desk_pane import DeskPane
 from widgets.post_list import PostList
 from widgets.urgent_banner import UrgentBanner
@@ -108,7 +108,7 @@ async def test_filters_search_order_and_pause(desk_db, config) -> None:
         await pilot.press("s", "s", "s")  # back to all
         await settle(pilot, lambda: stream.total == 42)
         await pilot.press("slash")
-        assert isinstance(app.screen, SearchScreen)
+        assert app.search_bar.is_open and app.focused is app.query_one("#search-input")
         await pilot.press(*"traffic", "enter")
         await settle(pilot, lambda: stream.total == 10)
         assert "“traffic”" in app.query(DeskPane).first().filters
@@ -370,3 +370,29 @@ async def test_another_operators_flag_and_claim_show_on_this_dashboard(desk_db, 
             assert inbox.current()["id"] == row["id"]
             await pilot.press(key)
             await settle(pilot, lambda: inbox.total == 13)
+
+
+async def test_the_search_bar_takes_every_key_until_enter_or_escape(desk_db, config) -> None:
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        footer = app.query_one("DeskFooter")
+        await pilot.press("slash")
+        assert app.search_bar.is_open and not footer.display
+        await pilot.press("3", "tab", "q", "r", "slash", "[", "/", "]")  # none is a desk key now
+        field = app.query_one("#search-input")
+        assert field.value == "3qr/[/]" and app.active == 0 and app.is_running
+        assert not app.screen.is_modal
+        await pilot.press("escape")  # cancels: the pane keeps what it showed
+        assert not app.search_bar.is_open and footer.display and app.focused is stream
+        assert app._queries[0].search is None and stream.total == 42
+        await pilot.press("slash", *"traffic", "enter")
+        await settle(pilot, lambda: stream.total == 10)
+        assert app.focused is stream and footer.display
+        await pilot.press("slash")
+        assert field.value == "traffic"  # the search in force, to change or clear
+        await pilot.press("home", "ctrl+k", "enter")
+        await settle(pilot, lambda: stream.total == 42)
+        await pilot.press("2", "slash")  # the run-of-show lists no posts to search
+        assert not app.search_bar.is_open

@@ -187,7 +187,7 @@ async def test_under_a_dialog_the_lists_wait_and_then_catch_up(desk_db, config) 
         await settle(pilot, lambda: loaded(app))
         stream = lists(app)[0]
         reads = count_reads(stream)
-        await pilot.press("slash")
+        await pilot.press("question_mark")
         await ingest_lines(desk_db, config, arrivals(2), "more.jsonl")
         await pilot.pause(4 * RELOAD_GAP)  # the change feed has seen them by now
         assert reads == [] and stream.total == 42
@@ -299,3 +299,4 @@ async def test_the_heap_present_at_start_is_kept_out_of_the_collector_while_runn
         await settle(pilot, lambda: loaded(app))
         assert gc.get_freeze_count() > 10_000
     assert gc.get_freeze_count() == 0  # given back when the app ends
+

@@ -1,0 +1,79 @@
+"""SearchBar: `/` asks for words on the desk's last line, where the footer was.
+
+A line, not a dialog: a dialog covers the desk with its translucent background, so
+opening it and every key typed into it drew the whole screen again (80-230 ms a key
+at a million posts); here the footer's line is swapped for the field and only that
+line changes. The panes go on living underneath while the operator types.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Static
+
+
+class SearchBar(Horizontal):
+    """The search prompt and its field; shown by `open`, hidden again on Enter or Escape."""
+
+    DEFAULT_CSS = """
+    SearchBar {
+        dock: bottom; height: 1; display: none; background: $panel;
+        &.-open { display: block; }
+        & > .search-bar--prompt { width: auto; padding: 0 1; color: $accent; text-style: bold; }
+        & > Input { height: 1; border: none; padding: 0; background: $panel; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        # Not to the next widget: the bar keeps the keys until Enter or Escape.
+        Binding("tab,shift+tab", "stay", show=False),
+    ]
+
+    class Done(Message):
+        """The operator finished: the words (empty clears the search), or None (Escape)."""
+
+        def __init__(self, words: str | None) -> None:
+            super().__init__()
+            self.words = words
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Search /"), classes="search-bar--prompt", markup=False)
+        yield Input(
+            placeholder="words that must all appear · bik* for word starts · empty clears",
+            id="search-input",
+            select_on_focus=False,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-open")
+
+    def open(self, current: str) -> None:
+        field = self.query_one(Input)
+        field.value = current
+        field.cursor_position = len(current)
+        self.add_class("-open")
+        field.focus()
+
+    def close(self) -> None:
+        self.remove_class("-open")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.close()
+        self.post_message(self.Done(event.value.strip()))
+
+    def action_stay(self) -> None:
+        pass
+
+    def action_cancel(self) -> None:
+        self.close()
+        self.post_message(self.Done(None))
