@@ -42,7 +42,7 @@ from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
 from widgets.post_detail import PostDetail, render_detail
 from widgets.post_list import PostList
-from widgets.quiet_focus import QuietScreen, mark_active
+from widgets.quiet_focus import QuietScreen, focus_quietly, mark_active
 from widgets.run_of_show_pane import RunOfShowPane
 from widgets.schedule_list import ScheduleList
 from widgets.search_bar import SearchBar
@@ -359,7 +359,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
         self.active = index % len(PANES)
         for i, pane in enumerate(self.panes):
             mark_active(pane, i == self.active)
-        self._list_of(self.active).focus()
+        focus_quietly(self._list_of(self.active))
         self._titles()
 
     @on(events.DescendantFocus)
@@ -485,7 +485,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
     @on(SearchBar.Done)
     def _searched(self, event: SearchBar.Done) -> None:
         self.query_one(DeskFooter).display = True
-        self._list_of(self.active).focus()
+        focus_quietly(self._list_of(self.active))
         if event.words is not None:
             self._requery(search=event.words or None)
 

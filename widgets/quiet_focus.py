@@ -38,6 +38,11 @@ def quiet_focus(widget: Widget, event: events.Focus | events.Blur, cursor_line: 
         widget.parent.post_message(sent(widget))
 
 
+def focus_quietly(widget: Widget) -> None:
+    """Give `widget` the focus without `Widget.focus`, which repaints all of it first."""
+    widget.screen.set_focus(widget)
+
+
 def mark_active(pane: Widget, active: bool) -> None:
     """Show `pane` as the active one (its frame, and in tabs whether it shows), or not.
 

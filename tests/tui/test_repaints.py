@@ -300,3 +300,28 @@ async def test_the_heap_present_at_start_is_kept_out_of_the_collector_while_runn
         assert gc.get_freeze_count() > 10_000
     assert gc.get_freeze_count() == 0  # given back when the app ends
 
+
+async def test_the_search_bar_opens_on_the_footers_line_and_repaints_little(
+    desk_db, config
+) -> None:
+    """`/` swaps the footer's line for the search field: the lists repaint only their
+    cursor's line (the focus left and came back), the screen is not repainted whole and
+    the footer is not built again."""
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        footer = app.query_one(DeskFooter)
+        keys = list(footer.query("FooterKey"))
+        line = footer.region
+        spies = {widget: count_refreshes(widget) for widget in (stream, app.screen)}
+        await pilot.press("slash", "t")
+        await pilot.pause()
+        assert app.search_bar.region == line and not footer.display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert footer.display and app.focused is stream
+        assert spies[stream]
+        assert all(len(regions) == 1 and regions[0].height == 1 for regions, _ in spies[stream])
+        assert spies[app.screen] == []
+        assert list(footer.query("FooterKey")) == keys  # the very same widgets
