@@ -325,7 +325,7 @@ def main() -> None:
     for label, values in (
         ("cursor move (j/k)", moves),
         ("pane switch (tab)", switches),
-        ("search: / opens the dialog", results["search_opens"]),
+        ("search: / opens the search field", results["search_opens"]),
         ("search: each key typed", results["search_keys"]),
         ("search: enter to results (whole event)", results["search_results"]),
     ):

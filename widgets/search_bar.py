@@ -25,7 +25,6 @@ class SearchBar(Horizontal):
     DEFAULT_CSS = """
     SearchBar {
         dock: bottom; height: 1; display: none; background: $panel;
-        &.-open { display: block; }
         & > .search-bar--prompt { width: auto; padding: 0 1; color: $accent; text-style: bold; }
         & > Input { height: 1; border: none; padding: 0; background: $panel; }
     }
@@ -51,19 +50,20 @@ class SearchBar(Horizontal):
             select_on_focus=False,
         )
 
+    # Shown and hidden by `display`, not a class: a class would restyle the field too.
     @property
     def is_open(self) -> bool:
-        return self.has_class("-open")
+        return self.display
 
     def open(self, current: str) -> None:
         field = self.query_one(Input)
         field.value = current
         field.cursor_position = len(current)
-        self.add_class("-open")
+        self.display = True
         field.focus()
 
     def close(self) -> None:
-        self.remove_class("-open")
+        self.display = False
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
