@@ -137,9 +137,14 @@ class ScheduleList(ScrollView, can_focus=True):
         self.set_interval(1.0, self.tick, name="schedule-countdown")
 
     def tick(self) -> None:
-        """Move the countdown on: a redraw from the clock, no query."""
-        self.now = self.clock()
-        self.refresh()
+        """Move the countdown on: a redraw from the clock, no query; only of the lines in
+        view whose status reads otherwise now (mostly none, or the next item's)."""
+        before, self.now = self.now, self.clock()
+        top = int(self.scroll_offset.y)
+        for index in range(top, min(top + self.size.height, len(self.items))):
+            item = self.items[index]
+            if status(item, before) != status(item, self.now):
+                self.refresh_line(index)
         self.post_message(self.Ticked(self))
 
     # -- data ---------------------------------------------------------------------

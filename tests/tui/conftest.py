@@ -165,3 +165,17 @@ def loaded(app) -> bool:
     return all(pl.total > 0 and pl.current() is not None for pl in (stream, inbox)) and bool(
         show.items
     )
+
+
+def count_refreshes(widget) -> list[tuple[tuple, bool]]:
+    """Record every refresh of the widget from now on: its regions, and whether it asked
+    for a layout of the screen."""
+    calls: list[tuple[tuple, bool]] = []
+    refresh = widget.refresh
+
+    def spy(*regions, repaint=True, layout=False, recompose=False):
+        calls.append((regions, layout))
+        return refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    widget.refresh = spy
+    return calls

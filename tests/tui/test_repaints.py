@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.conftest import times, tweet_line
-from tests.tui.conftest import ingest_lines, lists, loaded, make_app, settle
+from tests.tui.conftest import count_refreshes, ingest_lines, lists, loaded, make_app, settle
 from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.post_list import RELOAD_GAP, PostList
@@ -28,20 +28,6 @@ def count_reads(post_list: PostList) -> list[str]:
 
         setattr(data, name, read)
     return reads
-
-
-def count_refreshes(widget) -> list[tuple[tuple, bool]]:
-    """Record every refresh of the widget from now on: its regions, and whether it asked
-    for a layout of the screen."""
-    calls: list[tuple[tuple, bool]] = []
-    refresh = widget.refresh
-
-    def spy(*regions, repaint=True, layout=False, recompose=False):
-        calls.append((regions, layout))
-        return refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
-    widget.refresh = spy
-    return calls
 
 
 def cursor_shown_at(app, post_list: PostList) -> list[int]:
@@ -132,8 +118,10 @@ async def test_arrivals_above_the_view_repaint_nothing_in_it(desk_db, config) ->
         await settle(
             pilot,
             lambda: stream.total == 46 and stream.waiting == 4,
-            state=lambda: f"total={stream.total} waiting={stream.waiting} "
-            f"cursor={stream.cursor} hidden={stream._hidden} following={stream.following}",
+            state=lambda: (
+                f"total={stream.total} waiting={stream.waiting} "
+                f"cursor={stream.cursor} hidden={stream._hidden} following={stream.following}"
+            ),
         )
         assert refreshes == []  # no line shows another post; the scrollbar stays
         assert stream.current()["id"] == held and stream.cursor == 3
@@ -152,8 +140,10 @@ async def test_paused_at_the_top_the_new_posts_get_lines_above(desk_db, config) 
         await settle(
             pilot,
             lambda: stream.total == 46 and stream.waiting == 4,
-            state=lambda: f"total={stream.total} waiting={stream.waiting} "
-            f"cursor={stream.cursor} hidden={stream._hidden} paused={stream.paused}",
+            state=lambda: (
+                f"total={stream.total} waiting={stream.waiting} "
+                f"cursor={stream.cursor} hidden={stream._hidden} paused={stream.paused}"
+            ),
         )
         await pilot.press("k", "k")  # to the first line: the four get lines above it
         await settle(pilot, lambda: stream.lines == 46)
@@ -241,8 +231,10 @@ async def test_a_followed_list_grows_without_a_layout_and_scrolls_to_its_end(
         assert stream.current()["text"] == "#KP24 brand new 3"  # following: the newest
         await pilot.press("G")  # the scroll range knows the new size
         await settle(pilot, lambda: stream.cursor == 45)
-        assert stream.scroll_offset.y == stream.max_scroll_y == 46 - (
-            stream.scrollable_content_region.height
+        assert (
+            stream.scroll_offset.y
+            == stream.max_scroll_y
+            == 46 - (stream.scrollable_content_region.height)
         )
         assert cursor_shown_at(app, stream) == [45]
 
@@ -270,10 +262,14 @@ async def test_a_pane_switch_repaints_the_cursor_lines_and_the_frames(desk_db, c
         assert [pane.has_class("-active") for pane in app.panes] == [False, True, False]
         assert cursor_shown_at(app, stream) == accent  # still shown, in the dim style
         dim = app.screen.get_style_at(stream.content_region.x + 1, stream.content_region.y)
-        assert not stream.has_focus and dim.bgcolor != app.screen.get_style_at(
-            schedule.content_region.x + 1,
-            schedule.content_region.y + schedule.cursor - int(schedule.scroll_offset.y),
-        ).bgcolor
+        assert (
+            not stream.has_focus
+            and dim.bgcolor
+            != app.screen.get_style_at(
+                schedule.content_region.x + 1,
+                schedule.content_region.y + schedule.cursor - int(schedule.scroll_offset.y),
+            ).bgcolor
+        )
 
 
 async def test_a_click_on_a_list_makes_its_pane_the_active_one(desk_db, config) -> None:

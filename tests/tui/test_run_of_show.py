@@ -20,7 +20,7 @@ from storage import Database
 from storage import schedule as rows
 from storage.release import desk_state, mark_enqueued, mark_result, release_due
 from storage.schedule import Slot
-from tests.tui.conftest import settle
+from tests.tui.conftest import count_refreshes, settle
 from tests.tui.test_hostile_text import assert_inert, assert_inert_content
 from tui.schedule_actions import RunOfShowActions
 from tui.schedule_screens import (
@@ -174,6 +174,20 @@ async def test_the_countdown_ticks_from_the_clock(running) -> None:
     assert "next in 7 min" in title(app)
     clock.at("07:36")
     await settle(pilot, lambda: "next · 1 min overdue" in lines(listing)[2])
+
+
+async def test_a_tick_repaints_only_the_lines_whose_status_moved(running) -> None:
+    app, pilot, listing, clock = running
+    calls = count_refreshes(listing)
+    listing.tick()  # the clock has not moved: nothing reads otherwise
+    assert calls == []
+    clock.at("07:28")
+    listing.tick()
+    top = int(listing.scroll_offset.y)
+    lines_repainted = {top + r.y for regions, _ in calls for r in regions}
+    assert all(len(regions) == 1 and regions[0].height == 1 for regions, _ in calls)
+    assert 2 in lines_repainted and "next · in 7 min" in lines(listing)[2]
+    assert 0 not in lines_repainted  # a posted item's line says the same
 
 
 async def test_cursor_keys_and_messages(show_db, config) -> None:
