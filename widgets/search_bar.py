@@ -26,7 +26,10 @@ class SearchBar(Horizontal):
     SearchBar {
         dock: bottom; height: 1; display: none; background: $panel;
         & > .search-bar--prompt { width: auto; padding: 0 1; color: $accent; text-style: bold; }
-        & > Input { height: 1; border: none; padding: 0; background: $panel; }
+        & > #search-input {
+            width: 1fr; height: 1; border: none; padding: 0; background: $panel;
+            &:focus { border: none; background-tint: transparent; }
+        }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -383,6 +383,7 @@ async def test_the_search_bar_takes_every_key_until_enter_or_escape(desk_db, con
         await pilot.press("3", "tab", "q", "r", "slash", "[", "/", "]")  # none is a desk key now
         field = app.query_one("#search-input")
         assert field.value == "3qr/[/]" and app.active == 0 and app.is_running
+        assert field.region.height == 1 and field.region.y == 23  # the text is on the line
         assert not app.screen.is_modal
         await pilot.press("escape")  # cancels: the pane keeps what it showed
         assert not app.search_bar.is_open and footer.display and app.focused is stream
