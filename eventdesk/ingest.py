@@ -9,6 +9,7 @@ checkpoint always agree whatever moment the process dies.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import time
@@ -126,6 +127,10 @@ _worker: Processor | None = None
 def _init_worker(config: EventConfig) -> None:
     global _worker
     _worker = Processor(config)
+    # Everything built so far (modules, lexicon, rules) lives as long as the worker:
+    # leave it out of the collector's full passes, which otherwise walk it again and
+    # again while batches are parsed.
+    gc.freeze()
 
 
 def _process_in_worker(batch: Lines | SourceChunk) -> Processed:
