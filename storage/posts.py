@@ -25,6 +25,8 @@ def utc_text(moment: datetime) -> str:
 
 def _json_list(values: Sequence[str]) -> str:
     """A JSON array of storable strings (compact, UTF-8 as written)."""
+    if not values:  # most posts mention nobody and link nothing
+        return "[]"
     return orjson.dumps([storable(value) for value in values]).decode()
 
 
