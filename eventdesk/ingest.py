@@ -9,10 +9,11 @@ checkpoint always agree whatever moment the process dies.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,10 +22,10 @@ from eventdesk.config import EventConfig
 from eventdesk.lanes import LaneRules
 from eventdesk.parse import parse_line
 from eventdesk.sentiment import SentimentScorer
-from eventdesk.sources.base import Source, SourceLine
+from eventdesk.sources.base import Source, SourceChunk, SourceLine
 from eventdesk.urgency import UrgencyDetector
 from storage import Database
-from storage.posts import BatchResult, Prepared, Reject, checkpoint, prepare, write_prepared
+from storage.posts import BatchResult, Reject, checkpoint, prepare, write_prepared
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ class Processed:
 
     posts: list[Any] = field(default_factory=list)  # Posts, then storage's Prepared
     post_lines: list[int] = field(default_factory=list)  # the line each post came from
-    raw_from_line: dict[int, int] = field(default_factory=dict)  # see _process_in_worker
     rejects: list[Reject] = field(default_factory=list)
     ignored: int = 0
     position: Any = None
@@ -52,7 +52,7 @@ class Processor:
         self.sentiment = SentimentScorer()
         self.urgency = UrgencyDetector.from_config(config.urgency)
 
-    def process(self, lines: Sequence[tuple[int, str, str | None]]) -> Processed:
+    def process(self, lines: Lines) -> Processed:
         out = Processed()
         for number, text, problem in lines:
             if problem is not None:
@@ -75,45 +75,67 @@ class Processor:
         return out
 
 
+Lines = Sequence[tuple[int, str, str | None]]  # (number, text, why it could not be read)
+
+
+def chunk_lines(chunk: SourceChunk) -> Lines:
+    """A chunk's lines as the line path gives them: numbered, decoded, newline kept."""
+    if chunk.problem is not None:
+        return [(chunk.first, "", chunk.problem)]
+    data = chunk.data
+    try:
+        texts = data.decode("utf-8").split("\n")  # no UTF-8 sequence holds a newline byte
+    except UnicodeDecodeError:
+        return [_decoded(chunk.first + index, line) for index, line in enumerate(_split(data))]
+    last = texts.pop()  # after the final newline: empty, or a last line without one
+    lines = [(chunk.first + index, text + "\n", None) for index, text in enumerate(texts)]
+    if last:
+        lines.append((chunk.first + len(texts), last, None))
+    return lines
+
+
+def _split(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    last = lines.pop()
+    return [line + b"\n" for line in lines] + ([last] if last else [])
+
+
+def _decoded(number: int, line: bytes) -> tuple[int, str, str | None]:
+    try:
+        return number, line.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return (
+            number,
+            line.decode("utf-8", "backslashreplace"),
+            f"not valid UTF-8 at byte {exc.start}",
+        )
+
+
+def process_batch(processor: Processor, batch: Lines | SourceChunk) -> Processed:
+    """Parse and score a batch of lines (or a chunk of them) into storage's plain
+    `Prepared` tuples, so the writer only runs SQL."""
+    lines = chunk_lines(batch) if isinstance(batch, SourceChunk) else batch
+    out = processor.process(lines)
+    # Plain tuples of Prepared's shape: a named tuple costs five times as much to pickle.
+    out.posts = [tuple(prepare(post)) for post in out.posts]
+    return out
+
+
 _worker: Processor | None = None
 
 
 def _init_worker(config: EventConfig) -> None:
     global _worker
     _worker = Processor(config)
+    # Everything built so far (modules, lexicon, rules) lives as long as the worker:
+    # leave it out of the collector's full passes, which otherwise walk it again and
+    # again while batches are parsed.
+    gc.freeze()
 
 
-def _process_in_worker(lines: Sequence[tuple[int, str, str | None]]) -> Processed:
+def _process_in_worker(batch: Lines | SourceChunk) -> Processed:
     assert _worker is not None, "worker not initialised"
-    return _prepared(_worker.process(lines), lines, keep_raw=False)
-
-
-def _prepared(
-    out: Processed, lines: Sequence[tuple[int, str, str | None]], *, keep_raw: bool
-) -> Processed:
-    """Turn the batch's posts into storage's plain `Prepared` tuples, so the writer only
-    runs SQL. In a worker process (`keep_raw` false), a stream message's raw JSON (its
-    whole line, which the parent still holds) is left out of the answer, half the bytes
-    to pickle, and `raw_from_line` says which line to take it from."""
-    texts = {number: text for number, text, _ in lines}
-    prepared: list[Prepared] = []
-    for post, number in zip(out.posts, out.post_lines, strict=True):
-        if not keep_raw and post.raw == texts[number].rstrip("\r\n"):
-            post.raw = ""
-            out.raw_from_line[len(prepared)] = number
-        prepared.append(prepare(post))
-    out.posts = prepared
-    return out
-
-
-def _restore_raw(batch: Processed, lines: Sequence[tuple[int, str, str | None]]) -> None:
-    if batch.raw_from_line:
-        texts = {number: text for number, text, _ in lines}
-        posts = batch.posts
-        for index, number in batch.raw_from_line.items():
-            item = posts[index]  # rebuilt directly: _replace costs three times as much
-            posts[index] = Prepared(item[0], item[1], texts[number].rstrip("\r\n"), *item[3:])
-        batch.raw_from_line.clear()
+    return process_batch(_worker, batch)
 
 
 @dataclass(slots=True)
@@ -181,16 +203,13 @@ class Ingest:
             )
             pool = executor
 
-            def run_batch(lines: Any) -> Awaitable[Processed]:
-                return loop.run_in_executor(pool, _process_in_worker, lines)
+            def run_batch(batch: Any) -> Awaitable[Processed]:
+                return loop.run_in_executor(pool, _process_in_worker, batch)
         else:
             local = await asyncio.to_thread(Processor, self.config)
 
-            def process_here(lines: Any) -> Processed:
-                return _prepared(local.process(lines), lines, keep_raw=True)
-
-            def run_batch(lines: Any) -> Awaitable[Processed]:
-                return asyncio.to_thread(process_here, lines)
+            def run_batch(batch: Any) -> Awaitable[Processed]:
+                return asyncio.to_thread(process_batch, local, batch)
 
         lines: asyncio.Queue[SourceLine | None] = asyncio.Queue(maxsize=self.batch_size * 4)
         batches: asyncio.Queue[tuple[asyncio.Future[Processed], Any] | None] = asyncio.Queue(
@@ -200,14 +219,23 @@ class Ingest:
         # sixth (index pages were being read back from the OS for every batch).
         await self.db.use_cache(WRITER_CACHE_MIB)
         resume = await checkpoint(self.db, source.key)
-        tasks = [
-            asyncio.create_task(self._read(source, resume, lines), name="ingest-read"),
-            asyncio.create_task(self._batch(lines, batches, run_batch), name="ingest-batch"),
-            asyncio.create_task(self._write(source.key, batches), name="ingest-write"),
-        ]
+        opener = getattr(source, "chunks", None)
+        chunks = opener(resume, self.batch_size) if opener is not None else None
+        if chunks is not None:
+            # Chunks of raw bytes go to the scoring as they are read: nothing here
+            # touches a line before it is parsed.
+            tasks = [
+                asyncio.create_task(self._chunks(chunks, batches, run_batch), name="ingest-read")
+            ]
+        else:
+            tasks = [
+                asyncio.create_task(self._read(source, resume, lines), name="ingest-read"),
+                asyncio.create_task(self._batch(lines, batches, run_batch), name="ingest-batch"),
+            ]
+        tasks.append(asyncio.create_task(self._write(source.key, batches), name="ingest-write"))
         stopper = asyncio.create_task(self._stopping.wait())
         try:
-            writer = tasks[2]
+            writer = tasks[-1]
             await asyncio.wait([writer, stopper], return_when=asyncio.FIRST_COMPLETED)
             if not writer.done():
                 await source.close()
@@ -229,6 +257,16 @@ class Ingest:
         try:
             async for line in source.lines(resume):
                 await out.put(line)
+        finally:
+            await out.put(None)
+
+    async def _chunks(
+        self, chunks: AsyncIterator[SourceChunk], out: asyncio.Queue, run_batch
+    ) -> None:
+        try:
+            async for chunk in chunks:
+                future = asyncio.ensure_future(run_batch(chunk))
+                await out.put((future, chunk.position, chunk.count))
         finally:
             await out.put(None)
 
@@ -259,15 +297,13 @@ class Ingest:
             future = asyncio.ensure_future(run_batch(payload))
             # A line that could not be read has no position: resume after the last one.
             position = next((ln.position for ln in reversed(pending) if ln.position), None)
-            await out.put((future, position, payload))
+            await out.put((future, position, len(payload)))
         await out.put(None)
 
     async def _write(self, key: str, inbox: asyncio.Queue) -> None:
         while (item := await inbox.get()) is not None:
-            future, position, payload = item
+            future, position, count = item
             batch = await future
-            _restore_raw(batch, payload)
-            count = len(payload)
             batch.position = position
             result = await write_prepared(
                 self.db, batch.posts, batch.rejects, source=key, position=position

@@ -148,7 +148,9 @@ def parse_tweet(tweet: Any, users: dict[str, dict[str, Any]], raw: str) -> Post 
 
 def parse_line(line: str) -> Parsed:
     """Parse one source line (one stream message or one response page)."""
-    if not line.strip():
+    # A message starts with "{"; only a line that starts blank can be a keep-alive
+    # (strip() would copy every whole line to find out).
+    if (not line or line[0].isspace()) and not line.strip():
         return Parsed(ignored="keep-alive")
     try:
         message = _loads(line)

@@ -63,7 +63,9 @@ class Vader:
         return self._analyzer.score_valence(sentiments, text)
 
     def _describe_emoji(self, text: str) -> str:
-        if self._emoji_chars.isdisjoint(text):
+        # Every emoji VADER describes is outside ASCII; most posts are ASCII, and
+        # isascii() answers without looking at a character.
+        if text.isascii() or self._emoji_chars.isdisjoint(text):
             return text
         out: list[str] = []
         after_space = True

@@ -25,6 +25,8 @@ def utc_text(moment: datetime) -> str:
 
 def _json_list(values: Sequence[str]) -> str:
     """A JSON array of storable strings (compact, UTF-8 as written)."""
+    if not values:  # most posts mention nobody and link nothing
+        return "[]"
     return orjson.dumps([storable(value) for value in values]).decode()
 
 
@@ -77,13 +79,14 @@ class Prepared(NamedTuple):
     """A post reduced to the plain values storing it needs.
 
     Made where the post was scored (a worker process, when there are workers): a tuple
-    of strings and numbers is cheap to send back, and the writer only runs SQL. `raw`
-    may be left empty by a worker and filled in again by the parent, which holds it.
+    of strings and numbers is cheap to send back, and the writer only runs SQL. The
+    writer reads the fields by position, so a plain tuple of the same shape will do (a
+    worker sends those: unpickling a named tuple costs five times as much).
     """
 
     id: int
     row: tuple[Any, ...]  # the posts columns up to, not including, raw and ingested_at
-    raw: str
+    raw: str  # storable
     tags: tuple[str, ...]  # lower-cased, unique
     minute: str  # 'YYYY-MM-DDTHH:MM', UTC
     lanes: tuple[str, ...]
@@ -126,7 +129,7 @@ def prepare(post: Post) -> Prepared:
     return Prepared(
         id=post.id,
         row=row,
-        raw=post.raw,
+        raw=storable(post.raw),
         tags=tuple(dict.fromkeys(storable(tag.lower()) for tag in post.hashtags)),
         minute=created[:16],
         lanes=tuple(sorted(lane.value for lane in lanes)),
@@ -138,7 +141,8 @@ def prepare(post: Post) -> Prepared:
 
 def _row(post: Post, now: str) -> tuple[Any, ...]:
     """A post's whole row for the posts table (benchmarks insert these directly)."""
-    return (*prepare(post).row, storable(post.raw), now)
+    prepared = prepare(post)
+    return (*prepared.row, prepared.raw, now)
 
 
 async def write_batch(
@@ -170,36 +174,32 @@ async def write_prepared(
 ) -> BatchResult:
     """`write_batch` for posts already prepared (by a worker process)."""
     now = utc_text(datetime.now(UTC))
-    unique: dict[int, Prepared] = {}
+    unique: dict[int, Any] = {}
     for post in posts:
-        unique.setdefault(post.id, post)
+        unique.setdefault(post[0], post)
     async with db.transaction() as tx:
         fresh = list(unique.values())
         if fresh:
-            known: set[int] = set()
-            ids = list(unique)
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = await tx.fetchall(f"SELECT id FROM posts WHERE id IN ({marks})", chunk)
-                known.update(row[0] for row in rows)
-            fresh = [post for post in fresh if post.id not in known]
+            known = await _stored(tx, list(unique))
+            fresh = [post for post in fresh if post[0] not in known]
         if fresh:
-            await tx.executemany(_INSERT_POST, ((*p.row, storable(p.raw), now) for p in fresh))
+            # Fields by position (see Prepared): id, row, raw, tags, minute, lanes, ...
+            await tx.executemany(_INSERT_POST, ((*p[1], p[2], now) for p in fresh))
             # The search index (schema 9): one statement for the batch, not a trigger.
             await tx.executemany(
                 "INSERT INTO posts_fts (rowid, text) VALUES (?, ?)",
-                ((p.id, p.row[_TEXT]) for p in fresh),
+                ((p[0], p[1][_TEXT]) for p in fresh),
             )
             await tx.executemany(
                 "INSERT OR IGNORE INTO post_hashtags (tag, post_id) VALUES (?, ?)",
-                ((tag, p.id) for p in fresh for tag in p.tags),
+                ((tag, p[0]) for p in fresh for tag in p[3]),
             )
             await _link_answers(tx, fresh)
             await _add_minute_stats(tx, fresh)
+            ids = [p[0] for p in fresh]
             await tx.execute(
                 "INSERT INTO changes (kind, first_id, last_id, count, at) VALUES (?, ?, ?, ?, ?)",
-                ("posts", min(p.id for p in fresh), max(p.id for p in fresh), len(fresh), now),
+                ("posts", min(ids), max(ids), len(fresh), now),
             )
         if rejects:
             await tx.executemany(
@@ -217,13 +217,24 @@ async def write_prepared(
     return BatchResult(inserted=len(fresh), duplicates=len(posts) - len(fresh))
 
 
+async def _stored(tx: Any, ids: Sequence[int]) -> set[int]:
+    """Which of `ids` are stored already."""
+    known: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = await tx.fetchall(f"SELECT id FROM posts WHERE id IN ({marks})", chunk)
+        known.update(row[0] for row in rows)
+    return known
+
+
 async def _add_minute_stats(tx: Any, fresh: Sequence[Prepared]) -> None:
     totals: dict[tuple[str, str], list[float]] = {}
-    for post in fresh:
-        for lane in post.lanes:
-            entry = totals.setdefault((post.minute, lane), [0, 0.0])
+    for _, _, _, _, minute, lanes, compound, _, _ in fresh:
+        for lane in lanes:
+            entry = totals.setdefault((minute, lane), [0, 0.0])
             entry[0] += 1
-            entry[1] += post.compound
+            entry[1] += compound
     if totals:
         await tx.executemany(
             "INSERT INTO minute_stats (minute, lane, posts, compound_sum) VALUES (?, ?, ?, ?) "
@@ -235,18 +246,24 @@ async def _add_minute_stats(tx: Any, fresh: Sequence[Prepared]) -> None:
 
 async def _link_answers(tx: Any, fresh: Sequence[Prepared]) -> None:
     """Mark inbox posts we replied to, whichever of the two arrived first."""
-    ours = [(p.id, p.answers) for p in fresh if p.answers]
+    ours = [(p[0], p[7]) for p in fresh if p[7]]  # (our reply, the post it answers)
     if ours:
         await tx.executemany(
             "UPDATE posts SET answered_by = ? WHERE id = ? AND answered_by IS NULL", ours
         )
-    inbox = [(p.id,) for p in fresh if p.inbox]
-    if inbox:
-        await tx.executemany(
-            "UPDATE posts SET answered_by = (SELECT min(r.id) FROM posts r "
-            "WHERE r.reply_to_id = posts.id AND r.in_own) WHERE id = ?",
-            inbox,
+    inbox = [p[0] for p in fresh if p[8]]
+    answered: list[tuple[int, int]] = []
+    for start in range(0, len(inbox), 500):
+        # Only the few inbox posts with a reply of ours already stored are updated
+        # (an UPDATE per inbox post rewrote every one of their rows).
+        chunk = inbox[start : start + 500]
+        answered += await tx.fetchall(
+            "SELECT min(id), reply_to_id FROM posts WHERE in_own AND reply_to_id IN "
+            f"({','.join('?' * len(chunk))}) GROUP BY reply_to_id",
+            chunk,
         )
+    if answered:
+        await tx.executemany("UPDATE posts SET answered_by = ? WHERE id = ?", answered)
 
 
 async def checkpoint(db: Database, source: str) -> Any:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from eventdesk.errors import UserError
+from eventdesk.ingest import chunk_lines
 from eventdesk.sources.replay import ReplaySource, parse_speed
 from tests.conftest import times, tweet_line, write_lines
 
@@ -48,6 +49,49 @@ async def test_invalid_utf8_and_corrupt_gzip_are_reported_not_raised(tmp_path: P
     broken.write_bytes(gzip.compress(path.read_bytes())[:-20])
     got = await collect(ReplaySource(broken))
     assert got[-1].problem is not None and "unreadable" in got[-1].problem
+
+
+async def chunked(source: ReplaySource, resume=None, size: int = 2) -> list:
+    chunks = source.chunks(resume, size)
+    assert chunks is not None
+    return [chunk async for chunk in chunks]
+
+
+@pytest.mark.parametrize("ending", ["\n", ""])
+@pytest.mark.parametrize("gzipped", [False, True])
+async def test_chunks_hold_the_same_lines_and_positions(tmp_path: Path, gzipped, ending) -> None:
+    lines = [tweet_line(f"post {i} ünïcode", at=t) for i, t in enumerate(times(5))]
+    data = ("\n".join([lines[0], "", *lines[1:]]) + ending).encode()
+    path = tmp_path / ("e.jsonl.gz" if gzipped else "e.jsonl")
+    path.write_bytes(gzip.compress(data) if gzipped else data)
+    one_by_one = await collect(ReplaySource(path))
+    chunks = await chunked(ReplaySource(path), size=4)
+    assert [(c.first, c.count) for c in chunks] == [(1, 4), (5, 2)]
+    got = [line for chunk in chunks for line in chunk_lines(chunk)]
+    assert got == [(x.number, x.text, x.problem) for x in one_by_one]
+    # Each chunk ends where the line path would resume after its last line.
+    assert [c.position for c in chunks] == [one_by_one[3].position, one_by_one[5].position]
+    resumed = await chunked(ReplaySource(path), one_by_one[2].position, size=10)
+    assert [line[0] for chunk in resumed for line in chunk_lines(chunk)] == [4, 5, 6]
+
+
+async def test_chunks_report_bad_utf8_and_a_corrupt_gzip_like_lines(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "e.jsonl", [tweet_line("ok"), b"\xff\xfe broken", tweet_line("ok2")]
+    )
+    got = [line for chunk in await chunked(ReplaySource(path)) for line in chunk_lines(chunk)]
+    assert [problem for _, _, problem in got] == [None, "not valid UTF-8 at byte 0", None]
+    assert got[1][1] == "\\xff\\xfe broken\n"
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(path.read_bytes())[:-20])
+    chunks = await chunked(ReplaySource(broken))
+    assert chunks[-1].problem is not None and "unreadable" in chunks[-1].problem
+    assert chunks[-1].position is None  # the checkpoint stays after the last good line
+
+
+async def test_a_paced_replay_has_no_chunks(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "e.jsonl", [tweet_line("ok")])
+    assert ReplaySource(path, speed=1.0).chunks(None, 10) is None
 
 
 class FakeClock:

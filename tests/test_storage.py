@@ -216,8 +216,11 @@ async def test_an_inbox_post_is_answered_whichever_arrives_first(db_path: Path) 
         # Our reply first, then (delivered late) the post it answers.
         await write_batch(db, [post(21, reply_to_id=20, lanes=own)], source="t")
         await write_batch(db, [post(20, lanes=inbox), post(30, lanes=inbox)], source="t")
+        # Both in one batch, with two replies of ours: the earlier one (lower id) answers it.
+        replies = [post(42, reply_to_id=40, lanes=own), post(41, reply_to_id=40, lanes=own)]
+        await write_batch(db, [post(40, lanes=inbox), *replies], source="t")
         rows = await db.fetchall("SELECT id, answered_by FROM posts WHERE in_inbox ORDER BY id")
-        assert [tuple(r) for r in rows] == [(10, 11), (20, 21), (30, None)]
+        assert [tuple(r) for r in rows] == [(10, 11), (20, 21), (30, None), (40, 41)]
     finally:
         await db.close()
 

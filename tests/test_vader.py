@@ -106,3 +106,8 @@ def test_demo_event_texts_score_as_vader_does(config) -> None:
     texts = [post["data"]["text"] for post in generate_event(config, posts=3000)]
     assert len(texts) >= 2500
     assert [t for t in texts if OURS.polarity_scores(t) != RAW.polarity_scores(t)] == []
+
+
+def test_every_emoji_vader_describes_is_outside_ascii() -> None:
+    # Vader skips the emoji walk for an ASCII post; that is only right while this holds.
+    assert RAW.emojis and not any(key.isascii() for key in RAW.emojis)

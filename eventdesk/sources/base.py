@@ -33,6 +33,22 @@ class SourceLine:
     problem: str | None = None  # set when the line could not be read as UTF-8 text
 
 
+@dataclass(frozen=True, slots=True)
+class SourceChunk:
+    """Many whole lines as raw bytes, read at once, with where to resume after them.
+
+    `data` holds `count` lines numbered from `first`, each ending in a newline except
+    perhaps the file's last one; they are decoded and split where they are parsed. A
+    chunk with a `problem` stands for the one line `first` that could not be read.
+    """
+
+    first: int
+    count: int
+    data: bytes
+    position: Any
+    problem: str | None = None
+
+
 class Source(Protocol):
     """A stream of raw X API v2 messages.
 
@@ -53,3 +69,14 @@ class Source(Protocol):
     def lag_seconds(self) -> float | None: ...
 
     async def close(self) -> None: ...
+
+
+class ChunkedSource(Source, Protocol):
+    """A source that can also hand over its lines in chunks of raw bytes (an unpaced
+    replay file), so the ingest need not touch each line before it is parsed.
+
+    `chunks(resume, size)` yields the same lines `lines(resume)` would, at most `size`
+    to a chunk, or is None when this source must be read line by line (a paced replay).
+    """
+
+    def chunks(self, resume: Any, size: int) -> AsyncIterator[SourceChunk] | None: ...

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from eventdesk.errors import UserError
-from eventdesk.sources.base import SourceLine, SourceState
+from eventdesk.sources.base import SourceChunk, SourceLine, SourceState
 
 _CREATED = re.compile(rb'"created_at"\s*:\s*"([^"]{10,40})"')
 _READ_BATCH = 256  # lines read between yields to the event loop at max speed
+_BLOCK = 1 << 20  # bytes read at once for chunks
 
 
 def parse_speed(value: str | float | None) -> float | None:
@@ -44,6 +45,30 @@ def _created_at(line: bytes) -> datetime | None:
     except (UnicodeDecodeError, ValueError):
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _skip_to(handle: IO[bytes], resume: Any) -> tuple[int, int]:
+    """Move `handle` to just after the line `resume` names: (its number, its offset)."""
+    number, offset = 0, 0
+    if isinstance(resume, dict):
+        number, offset = int(resume.get("line", 0)), int(resume.get("offset", 0))
+    if offset and not isinstance(handle, gzip.GzipFile):
+        handle.seek(offset)
+    else:
+        offset = 0
+        for _ in range(number):
+            offset += len(handle.readline())
+    return number, offset
+
+
+def _after_lines(data: bytes, count: int) -> int:
+    """Where the first `count` whole lines of `data` end, or 0 if it holds fewer."""
+    end = 0
+    for _ in range(count):
+        end = data.find(b"\n", end) + 1
+        if end == 0:
+            return 0
+    return end
 
 
 class ReplaySource:
@@ -101,18 +126,10 @@ class ReplaySource:
             ) from None
 
     async def lines(self, resume: Any = None) -> AsyncIterator[SourceLine]:
-        number, offset = 0, 0
-        if isinstance(resume, dict):
-            number, offset = int(resume.get("line", 0)), int(resume.get("offset", 0))
         handle = self._open()
         self.state = SourceState.REPLAY
         try:
-            if offset and not isinstance(handle, gzip.GzipFile):
-                handle.seek(offset)
-            else:
-                offset = 0
-                for _ in range(number):
-                    offset += len(handle.readline())
+            number, offset = _skip_to(handle, resume)
             origin: tuple[datetime, float] | None = None
             since_yield = 0
             while not self._closed:
@@ -138,6 +155,49 @@ class ReplaySource:
                     text = line.decode("utf-8", "backslashreplace")
                     problem = f"not valid UTF-8 at byte {exc.start}"
                 yield SourceLine(number, text, position, problem)
+        finally:
+            handle.close()
+            self.state = SourceState.STOPPED
+
+    def chunks(self, resume: Any, size: int) -> AsyncIterator[SourceChunk] | None:
+        """The lines `lines(resume)` would yield, as raw bytes, at most `size` lines a
+        chunk; None for a paced replay, which must look at each line's time."""
+        if self.speed is not None:
+            return None
+        return self._chunks(resume, size)
+
+    async def _chunks(self, resume: Any, size: int) -> AsyncIterator[SourceChunk]:
+        handle = self._open()
+        self.state = SourceState.REPLAY
+        try:
+            number, offset = _skip_to(handle, resume)
+            buffer = b""
+            while not self._closed:
+                problem = None
+                try:
+                    block = handle.read(_BLOCK)
+                except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
+                    block, problem = b"", f"unreadable: {exc}"
+                buffer += block
+                while buffer and not self._closed:
+                    cut = _after_lines(buffer, size)
+                    if cut == 0:  # fewer than `size` whole lines
+                        if block:
+                            break  # read more first
+                        cut = len(buffer) if problem is None else buffer.rfind(b"\n") + 1
+                        if cut == 0:
+                            break  # only part of a line before the file broke
+                    data, buffer = buffer[:cut], buffer[cut:]
+                    count = data.count(b"\n") + (not data.endswith(b"\n"))
+                    offset += len(data)
+                    position = {"line": number + count, "offset": offset}
+                    yield SourceChunk(number + 1, count, data, position)
+                    number += count
+                    await asyncio.sleep(0)
+                if problem is not None:
+                    yield SourceChunk(number + 1, 1, b"", None, problem)
+                if not block:
+                    break
         finally:
             handle.close()
             self.state = SourceState.STOPPED
