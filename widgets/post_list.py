@@ -28,6 +28,7 @@ from widgets.quiet_focus import quiet_focus
 
 Row = dict[str, Any]
 PAGE = 120  # rows fetched per query
+STRIPS_KEPT = 2000  # rendered lines kept for reuse (a few pages' worth)
 RELOAD_GAP = 0.5  # seconds: live changes reach a list at most twice a second
 
 
@@ -149,6 +150,7 @@ class PostList(ScrollView, can_focus=True):
         self._stale: bool | None = None  # storage changed: None, or whether to recount
         self._stale_pending = False  # a reload is due (see stale)
         self._last_reload = 0.0
+        self._strips: dict[tuple[Any, ...], Strip] = {}  # see render_line
 
     # -- data ---------------------------------------------------------------------
 
@@ -396,15 +398,29 @@ class PostList(ScrollView, can_focus=True):
             self._need(index)
             style = self.get_component_rich_style("post-list--loading")
             return Strip([Segment(" …", base + style)]).crop_extend(0, width, base)
-        segments = self._render_row(row, base)
+        left = int(self.scroll_offset.x)
         if index == self.cursor:
+            segments = self._render_row(row, base)
             # Over the row's own styles: each of them carries the pane's background.
             focused = "post-list--cursor-focused" if self.has_focus else "post-list--cursor"
             cursor = self.get_component_rich_style(focused)
             segments = list(Segment.apply_style(segments, post_style=cursor))
             base = base + cursor  # to the pane's edge
-        left = int(self.scroll_offset.x)
-        return Strip(segments).crop_extend(left, left + width, base)
+            return Strip(segments).crop_extend(left, left + width, base)
+        # A followed pane shows most of the same posts one line lower after each reload:
+        # a post's line is made once and then reused, until something it shows changes.
+        key = (
+            row["id"], row["urgent"], bool(row.get("answered_by")), bool(row.get("flagged")),
+            bool(row.get("assigned")), bool(row.get("claimed")), width, left, base,
+            self.app.theme,
+        )  # fmt: skip
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) >= STRIPS_KEPT:
+                self._strips.clear()
+            strip = Strip(self._render_row(row, base)).crop_extend(left, left + width, base)
+            self._strips[key] = strip
+        return strip
 
     def _render_row(self, row: Row, base: Style) -> list[Segment]:
         style = self.get_component_rich_style

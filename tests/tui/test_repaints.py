@@ -321,3 +321,37 @@ async def test_the_search_bar_opens_on_the_footers_line_and_repaints_little(
         assert all(len(regions) == 1 and regions[0].height == 1 for regions, _ in spies[stream])
         assert spies[app.screen] == []
         assert list(footer.query("FooterKey")) == keys  # the very same widgets
+
+
+async def test_a_followed_list_renders_each_posts_line_once(desk_db, config) -> None:
+    """New posts push every line down one place per post: the lines of posts already
+    shown are reused, only the new posts' (and the cursor's) are made; a mark on a post
+    makes its line again."""
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        assert stream.following
+        made: list[int] = []
+        render_row = stream._render_row
+
+        def spy(row, base):
+            made.append(row["id"])
+            return render_row(row, base)
+
+        stream._render_row = spy
+        was_cursor = stream.current()["id"]  # its line was only made with the cursor on it
+        await ingest_lines(desk_db, config, arrivals(4), "more.jsonl")
+        await settle(pilot, lambda: stream.total == 46)
+        await pilot.pause()
+        new = {1862000000000009000 + i for i in range(4)}
+        first_line = stream._rows[0]["id"]
+        assert new <= set(made)  # each new post's line was made (the cursor's more often)
+        shown = {stream._rows[y]["id"] for y in range(1, stream.scrollable_content_region.height)}
+        again = set(made) - new - {first_line, was_cursor}
+        assert not again, "lines of posts already shown were made again"
+        assert len(shown - new) >= 10  # most of what is on screen was reused, not made
+        line = stream.render_line(5)
+        assert stream.render_line(5) is line  # the very same strip
+        stream._rows[5] = {**stream._rows[5], "flagged": 1}
+        assert "⚑" in stream.render_line(5).text
