@@ -15,8 +15,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, Static
+
+
+class SearchField(Input):
+    """Textual's Input, without a layout of the whole screen for every key typed.
+
+    Input sets its scroll area's size on each change of its value, and a widget's
+    virtual size asks for a layout of the screen. This field's own size never changes
+    (one line, the bar's width), so a repaint of the field is all a key needs; its
+    horizontal scroll still reads the new size.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class SearchBar(Horizontal):
@@ -47,7 +61,7 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Search /"), classes="search-bar--prompt", markup=False)
-        yield Input(
+        yield SearchField(
             placeholder="words that must all appear · bik* for word starts · empty clears",
             id="search-input",
             select_on_focus=False,

@@ -395,5 +395,8 @@ async def test_the_search_bar_takes_every_key_until_enter_or_escape(desk_db, con
         assert field.value == "traffic"  # the search in force, to change or clear
         await pilot.press("home", "ctrl+k", "enter")
         await settle(pilot, lambda: stream.total == 42)
+        await pilot.press("slash", *("x" * 120))  # longer than the line: it scrolls
+        assert field.scroll_offset.x == field.max_scroll_x > 0  # to its end, as Input does
+        await pilot.press("escape")
         await pilot.press("2", "slash")  # the run-of-show lists no posts to search
         assert not app.search_bar.is_open

@@ -314,6 +314,11 @@ async def test_the_search_bar_opens_on_the_footers_line_and_repaints_little(
         await pilot.press("slash", "t")
         await pilot.pause()
         assert app.search_bar.region == line and not footer.display
+        field = app.query_one("#search-input")
+        typing = count_refreshes(field)
+        await pilot.press(*"raffic")
+        await pilot.pause()
+        assert typing and not any(layout for _, layout in typing)  # no layout of the screen
         await pilot.press("escape")
         await pilot.pause()
         assert footer.display and app.focused is stream
