@@ -365,9 +365,9 @@ class EventDeskApp(RunOfShowActions, App[None]):
     @on(events.DescendantFocus)
     def _focus_moved(self, event: events.DescendantFocus) -> None:
         """A pane's list took the focus some other way (a click): it is the active one."""
-        for index in range(len(PANES)):
-            if event.widget is self._list_of(index) and index != self.active:
-                self._set_active(index)
+        panes = self.panes
+        if event.widget.parent in panes and panes.index(event.widget.parent) != self.active:
+            self._set_active(panes.index(event.widget.parent))
 
     def action_next_pane(self) -> None:
         self._set_active(self.active + 1)
