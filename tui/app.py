@@ -147,6 +147,10 @@ class EventDeskApp(RunOfShowActions, App[None]):
         return QuietScreen(id="_default")
 
     def compose(self) -> ComposeResult:
+        # First, though it shows on the last line: Textual numbers the widgets' painting
+        # order from the last one laid out, so the bar coming and going renumbers only
+        # itself there, and the screen repaints its line, not every widget.
+        yield self.search_bar
         yield DeskHeader()
         yield UrgentBanner(id="alarm")
         with Horizontal(id="panes"):
@@ -159,7 +163,6 @@ class EventDeskApp(RunOfShowActions, App[None]):
                     yield DeskPane(title, post_list, id=f"pane-{key}")
         yield PostDetail(id="detail")
         yield DeskFooter()
-        yield self.search_bar
 
     @property
     def panes(self) -> list[DeskPane | RunOfShowPane]:
@@ -479,12 +482,12 @@ class EventDeskApp(RunOfShowActions, App[None]):
     def action_search(self) -> None:
         if self._active_posts() is None:
             return
-        self.query_one(DeskFooter).display = False  # the bar takes the footer's line
+        self.query_one(DeskFooter).covered = True  # the bar lies over the footer's line
         self.search_bar.open(self._queries[self.active].search or "")
 
     @on(SearchBar.Done)
     def _searched(self, event: SearchBar.Done) -> None:
-        self.query_one(DeskFooter).display = True
+        self.query_one(DeskFooter).covered = False
         focus_quietly(self._list_of(self.active))
         if event.words is not None:
             self._requery(search=event.words or None)

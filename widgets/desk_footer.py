@@ -16,10 +16,14 @@ class DeskFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self._keys_shown: tuple[tuple[object, ...], ...] | None = None
+        # The search bar lies over the footer while it is open: the field's own keys
+        # are not worth building under it. The focus comes back when the bar closes,
+        # and with it a change of bindings that brings the footer up to date.
+        self.covered = False
 
     def bindings_changed(self, screen: Screen) -> None:
-        if not self.display:
-            return  # hidden (the search bar has the line): the keys when it shows again
+        if self.covered:
+            return
         keys = tuple(
             (binding.key, binding.action, binding.description, enabled, tooltip)
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()

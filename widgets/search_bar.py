@@ -1,9 +1,14 @@
-"""SearchBar: `/` asks for words on the desk's last line, where the footer was.
+"""SearchBar: `/` asks for words on the desk's last line, over the footer.
 
 A line, not a dialog: a dialog covers the desk with its translucent background, so
 opening it and every key typed into it drew the whole screen again (80-230 ms a key
-at a million posts); here the footer's line is swapped for the field and only that
-line changes. The panes go on living underneath while the operator types.
+at a million posts); here the field covers the footer's line and only that line
+changes. The panes go on living underneath while the operator types.
+
+The bar lies on a layer of its own (the screen declares `layers: default search`)
+docked where the footer is, and the footer stays where it is: showing or hiding the
+bar is then one change to the layout, not two (hiding the footer, then showing it
+again with its keys to draw, cost a second layout of the screen on every search).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ class SearchBar(Horizontal):
 
     DEFAULT_CSS = """
     SearchBar {
-        dock: bottom; height: 1; display: none; background: $panel;
+        dock: bottom; layer: search; height: 1; display: none; background: $panel;
         & > .search-bar--prompt { width: auto; padding: 0 1; color: $accent; text-style: bold; }
         & > #search-input {
             width: 1fr; height: 1; border: none; padding: 0; background: $panel;

@@ -379,18 +379,18 @@ async def test_the_search_bar_takes_every_key_until_enter_or_escape(desk_db, con
         stream = lists(app)[0]
         footer = app.query_one("DeskFooter")
         await pilot.press("slash")
-        assert app.search_bar.is_open and not footer.display
+        assert app.search_bar.is_open and footer.covered
         await pilot.press("3", "tab", "q", "r", "slash", "[", "/", "]")  # none is a desk key now
         field = app.query_one("#search-input")
         assert field.value == "3qr/[/]" and app.active == 0 and app.is_running
         assert field.region.height == 1 and field.region.y == 23  # the text is on the line
         assert not app.screen.is_modal
         await pilot.press("escape")  # cancels: the pane keeps what it showed
-        assert not app.search_bar.is_open and footer.display and app.focused is stream
+        assert not app.search_bar.is_open and not footer.covered and app.focused is stream
         assert app._queries[0].search is None and stream.total == 42
         await pilot.press("slash", *"traffic", "enter")
         await settle(pilot, lambda: stream.total == 10)
-        assert app.focused is stream and footer.display
+        assert app.focused is stream and not footer.covered
         await pilot.press("slash")
         assert field.value == "traffic"  # the search in force, to change or clear
         await pilot.press("home", "ctrl+k", "enter")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+
 from tests.conftest import times, tweet_line
 from tests.tui.conftest import count_refreshes, ingest_lines, lists, loaded, make_app, settle
 from widgets.desk_footer import DeskFooter
@@ -28,6 +31,22 @@ def count_reads(post_list: PostList) -> list[str]:
 
         setattr(data, name, read)
     return reads
+
+
+def count_drawn_lines(app) -> list[tuple[object, Region]]:
+    """Record, from now on, each region of the screen the compositor draws again, with
+    the widget drawn there."""
+    drawn: list[tuple[object, Region]] = []
+    compositor = app.screen._compositor
+    render = compositor.render_partial_update
+
+    def spy():
+        for region in compositor._dirty_regions:
+            drawn.append((compositor.get_widget_at(region.x, region.y)[0], region))
+        return render()
+
+    compositor.render_partial_update = spy
+    return drawn
 
 
 def cursor_shown_at(app, post_list: PostList) -> list[int]:
@@ -300,9 +319,9 @@ async def test_the_heap_present_at_start_is_kept_out_of_the_collector_while_runn
 async def test_the_search_bar_opens_on_the_footers_line_and_repaints_little(
     desk_db, config
 ) -> None:
-    """`/` swaps the footer's line for the search field: the lists repaint only their
+    """`/` lays the search field over the footer's line: the lists repaint only their
     cursor's line (the focus left and came back), the screen is not repainted whole and
-    the footer is not built again."""
+    the footer neither moves nor is built again."""
     app = make_app(config, desk_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, lambda: loaded(app))
@@ -310,10 +329,13 @@ async def test_the_search_bar_opens_on_the_footers_line_and_repaints_little(
         footer = app.query_one(DeskFooter)
         keys = list(footer.query("FooterKey"))
         line = footer.region
-        spies = {widget: count_refreshes(widget) for widget in (stream, app.screen)}
+        spies = {widget: count_refreshes(widget) for widget in (stream, app.screen, footer)}
+        drawn = count_drawn_lines(app)
         await pilot.press("slash", "t")
         await pilot.pause()
-        assert app.search_bar.region == line and not footer.display
+        assert app.search_bar.region == line and footer.covered and footer.region == line
+        # What is on the line is the field, not the footer under it.
+        assert app.get_widget_at(line.x + 40, line.y)[0] is app.query_one("#search-input")
         field = app.query_one("#search-input")
         typing = count_refreshes(field)
         await pilot.press(*"raffic")
@@ -321,10 +343,24 @@ async def test_the_search_bar_opens_on_the_footers_line_and_repaints_little(
         assert typing and not any(layout for _, layout in typing)  # no layout of the screen
         await pilot.press("escape")
         await pilot.pause()
-        assert footer.display and app.focused is stream
+        assert not footer.covered and app.focused is stream
         assert spies[stream]
         assert all(len(regions) == 1 and regions[0].height == 1 for regions, _ in spies[stream])
         assert spies[app.screen] == []
+        assert not any(layout for _, layout in spies[footer])  # it stayed as it was
+        # Only the bar's and the footer's line was drawn again, the list's cursor line
+        # (the focus left and came back) and the scrollbars (Textual redraws them all
+        # on any layout); before the bar lay first in the screen, every widget was.
+        assert drawn
+        others = [
+            (type(widget).__name__, region)
+            for widget, region in drawn
+            if region.y != line.y and not isinstance(widget, ScrollBar)
+        ]
+        assert all(widget == "PostList" and region.height == 1 for widget, region in others), (
+            others
+        )
+        assert app.get_widget_at(line.x + 1, line.y)[0] in footer.query("FooterKey")
         assert list(footer.query("FooterKey")) == keys  # the very same widgets
 
 
