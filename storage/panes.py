@@ -135,32 +135,45 @@ def decode(row: Any) -> dict[str, Any]:
 
 
 async def count(
-    db: Database, query: PaneQuery, *, after_id: int | None = None
+    db: Database,
+    query: PaneQuery,
+    *,
+    after_id: int | None = None,
+    upto_id: int | None = None,
 ) -> tuple[int, int | None]:
-    """How many posts the pane has (only those with id > `after_id` when given), and the
-    highest id among them: a live pane adds new arrivals instead of recounting millions.
-    A whole lane is counted from the per-minute totals; a search counts up to
-    SEARCH_CAP + 1."""
+    """How many posts the pane has (only those with id > `after_id`, and id <= `upto_id`,
+    when given), and the highest id among them: a live pane adds new arrivals instead of
+    recounting millions. A whole lane is counted from the per-minute totals; a search
+    counts up to SEARCH_CAP + 1."""
     where, params = query.where()
     table, key = query.table, query.key
     if after_id is not None:
         where += f" AND {key} > ?"
         params.append(after_id)
-    newest = await db.scalar(
-        f"SELECT {key} FROM {table} WHERE {where} ORDER BY {key} DESC LIMIT 1", params
-    )
+    if upto_id is not None:
+        where += f" AND {key} <= ?"
+        params.append(upto_id)
     if after_id is None and query.plain_lane:
-        total = await db.scalar(
-            "SELECT coalesce(sum(posts), 0) FROM minute_stats WHERE lane = ?", (query.lane,)
-        )
+        # The lane's total from the per-minute totals, less any posts above `upto_id`
+        # (a few at most): a lane of a million posts is never scanned.
+        total_sql = "(SELECT coalesce(sum(posts), 0) FROM minute_stats WHERE lane = ?)"
+        total_params: list[Any] = [query.lane]
+        if upto_id is not None:
+            total_sql += f" - (SELECT count(*) FROM posts WHERE in_{query.lane} AND id > ?)"
+            total_params.append(upto_id)
     elif query.search:
-        total = await db.scalar(
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} "
-            f"ORDER BY {key} DESC LIMIT ?)",
-            (*params, SEARCH_CAP + 1),
+        total_sql = (
+            f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} "
+            f"ORDER BY {key} DESC LIMIT ?))"
         )
+        total_params = [*params, SEARCH_CAP + 1]
     else:
-        total = await db.scalar(f"SELECT count(*) FROM {table} WHERE {where}", params)
+        total_sql, total_params = f"(SELECT count(*) FROM {table} WHERE {where})", params
+    # One statement, so the total and the newest id are read at the same moment
+    # (between two statements a batch could commit, and its posts be counted twice).
+    newest_sql = f"SELECT {key} FROM {table} WHERE {where} ORDER BY {key} DESC LIMIT 1"
+    rows = await db.fetchall(f"SELECT ({newest_sql}), {total_sql}", (*params, *total_params))
+    newest, total = rows[0]
     return int(total or 0), newest
 
 

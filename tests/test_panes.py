@@ -48,6 +48,25 @@ async def test_newest_first_and_counts(db) -> None:
 
 
 @pytest.mark.parametrize(
+    "query",
+    [
+        PaneQuery(lane="inbox"),  # from the per-minute totals
+        PaneQuery(lane="inbox", sentiment="positive"),  # counted row by row
+        PaneQuery(lane="inbox", search="bike"),  # through the search index
+    ],
+)
+async def test_a_count_up_to_an_id_leaves_out_later_posts(db, query) -> None:
+    """The rows a pane first shows were read up to their newest post; the count made
+    after them stops there too, and posts arriving meanwhile are counted once, later."""
+    later = [post(i, f"question {i} about a stolen bike", lanes=INBOX) for i in (11, 12)]
+    await write_batch(db, later, source="t")
+    assert (await panes.count(db, query))[0] == 12
+    assert await panes.count(db, query, upto_id=10) == (10, 10)
+    assert await panes.count(db, query, upto_id=4) == (4, 4)
+    assert await panes.count(db, query, after_id=10) == (2, 12)
+
+
+@pytest.mark.parametrize(
     ("words", "expected"),
     [
         ("stolen", 10),
