@@ -382,6 +382,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
         self._set_active(index)
 
     @on(PostList.Waiting)
+    @on(PostList.Counted)
     def _waiting(self) -> None:
         self._titles()
 
@@ -607,8 +608,9 @@ class _Empty:
     """Pane data before the database is open."""
 
     newest_first = True
+    cap = None
 
-    async def count(self) -> tuple[int, int | None]:
+    async def count(self, upto_id: int | None = None) -> tuple[int, int | None]:
         return 0, None
 
     async def count_since(self, after_id: int) -> tuple[int, int | None]:

@@ -22,8 +22,12 @@ class StoragePane:
     def newest_first(self) -> bool:
         return self.query.newest_first
 
-    async def count(self) -> tuple[int, int | None]:
-        return await panes.count(self.db, self.query)
+    @property
+    def cap(self) -> int | None:
+        return panes.SEARCH_CAP if self.query.search else None
+
+    async def count(self, upto_id: int | None = None) -> tuple[int, int | None]:
+        return await panes.count(self.db, self.query, upto_id=upto_id)
 
     async def count_since(self, after_id: int) -> tuple[int, int | None]:
         return await panes.count(self.db, self.query, after_id=after_id)

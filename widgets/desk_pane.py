@@ -36,7 +36,14 @@ class DeskPane(Vertical):
     def show_title(self, position: str = "") -> None:
         """Redraw the title from the list's state; `position` like '2/3' when tabbed."""
         post_list = self.post_list
-        parts = [self.title_text, f"{post_list.total:,}"]
+        cap = post_list.data.cap
+        if not post_list.counted:
+            total = "counting…"
+        elif cap is not None and post_list.total > cap:
+            total = f"{cap:,}+"
+        else:
+            total = f"{post_list.total:,}"
+        parts = [self.title_text, total]
         if self.filters:
             parts.append(self.filters)
         if post_list.paused:

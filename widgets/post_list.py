@@ -40,8 +40,13 @@ class PaneData(Protocol):
         """Whether new posts always sort first (so totals and positions can be updated)."""
         ...
 
-    async def count(self) -> tuple[int, int | None]:
-        """The total, and the highest post id."""
+    @property
+    def cap(self) -> int | None:
+        """Counting stops past this many (a search's matches): then the total is a floor."""
+        ...
+
+    async def count(self, upto_id: int | None = None) -> tuple[int, int | None]:
+        """The total (of posts up to `upto_id` only, when given), and the highest post id."""
         ...
 
     async def count_since(self, after_id: int) -> tuple[int, int | None]:
@@ -121,6 +126,14 @@ class PostList(ScrollView, can_focus=True):
             super().__init__()
             self.post_list, self.row = post_list, row
 
+    class Counted(Message):
+        """The pane's total is known (the first rows of a search or a filter show before
+        their total is counted)."""
+
+        def __init__(self, post_list: PostList) -> None:
+            super().__init__()
+            self.post_list = post_list
+
     class Waiting(Message):
         """The number of new posts waiting above the view changed."""
 
@@ -150,6 +163,8 @@ class PostList(ScrollView, can_focus=True):
         self._stale: bool | None = None  # storage changed: None, or whether to recount
         self._stale_pending = False  # a reload is due (see stale)
         self._last_reload = 0.0
+        self._reloading = 0  # reloads reading now (see _reload_when_due)
+        self.counted = False  # whether `total` is known, or still being counted
         self._strips: dict[tuple[Any, ...], Strip] = {}  # see render_line
 
     # -- data ---------------------------------------------------------------------
@@ -160,6 +175,7 @@ class PostList(ScrollView, can_focus=True):
         self._rows.clear()
         self._cursor_row = None
         self.total = 0
+        self.counted = False
         self._hidden = 0
         self.max_id = None
         self.cursor = 0
@@ -196,6 +212,11 @@ class PostList(ScrollView, can_focus=True):
                 await asyncio.sleep(max(0.0, delay))
                 if self._stale is None or not self.region:
                     return  # nothing to do; or hidden, and on_show will call again
+                if self._reloading:
+                    # A reload the operator asked for (a search, a filter) is still
+                    # counting: let it finish, or a busy event would cancel every one.
+                    delay = RELOAD_GAP / 10
+                    continue
                 if self.app.screen is self.screen:
                     break
                 # Under a dialog the list is dimmed, and every change to it would have the
@@ -226,16 +247,30 @@ class PostList(ScrollView, can_focus=True):
         posts may have arrived out of order).
         """
         self._last_reload = time.monotonic()
+        # A count, not a flag: a cancelled reload may end after its successor began.
+        self._reloading += 1
+        try:
+            await self._reload(recount, reveal, top)
+        finally:
+            self._reloading -= 1
+
+    async def _reload(self, recount: bool, reveal: bool, top: bool) -> None:
         following, anchor = self.following or top, self._cursor_row
         old_total, hidden = self.total, self._hidden
         view = (self.cursor, self.scroll_offset.y, self.paused)
         cursor, offset = self.cursor, int(self.scroll_offset.y)
-        incremental = self.data.newest_first and self.max_id is not None and not recount
+        incremental = (
+            self.data.newest_first and self.max_id is not None and self.counted and not recount
+        )
+        # From the top (a new search or filter, or a pane that is followed) the first
+        # rows are read before the total, and shown at once: counting the matches of a
+        # search or a filter can take much longer than reading the rows to show.
+        first = not incremental and (following or anchor is None)
         if incremental:
             assert self.max_id is not None
             added, newest = await self.data.count_since(self.max_id)
             total, max_id = old_total + added, newest or self.max_id
-        else:
+        elif not first:
             total, max_id = await self.data.count()
         if following or anchor is None:
             cursor, offset, hidden = 0, 0, 0
@@ -253,8 +288,36 @@ class PostList(ScrollView, can_focus=True):
             # for where they were. Read again for where they are now.
             self.reload(recount=recount, reveal=reveal, top=top)
             return
+        counted = not first or len(rows) < PAGE  # a short first page is all there is
+        if first:
+            max_id = max((row["id"] for row in rows), default=None)
+            total = len(rows) if counted or not self.counted else old_total
+        self._place(rows, start, total, max_id, hidden, cursor, offset, counted, following)
+        if not counted:
+            # What the rows were read from: the posts up to the newest of them (a post
+            # arriving since is counted by the next reload, as an arrival).
+            total, _ = await self.data.count(max_id if self.data.newest_first else None)
+            self.total, self.counted = max(total, len(rows)), True
+            self._resize_lines(Size(self.size.width, self.lines))
+            self.post_message(self.Counted(self))
+
+    def _place(
+        self,
+        rows: list[Row],
+        start: int,
+        total: int,
+        max_id: int | None,
+        hidden: int,
+        cursor: int,
+        offset: int,
+        counted: bool,
+        following: bool,
+    ) -> None:
+        """Give lines to the rows read, and repaint the lines whose post changed."""
+        old_total = self.total
         shown = self._rows
         self.total, self.max_id, self._hidden = total, max_id, hidden
+        self.counted = counted
         self._rows = {start + i: row for i, row in enumerate(rows)}
         self._placed += 1  # rows being fetched were placed for the lines as they were
         self._resize_lines(Size(self.size.width, self.lines))

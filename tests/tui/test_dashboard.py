@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
-from storage import Database
+from storage import Database, panes
 from storage.posts import write_batch
 from tests.conftest import times, tweet_line
 from tests.tui.conftest import FROZEN, ingest_lines, lists, loaded, make_app, settle
+from tui.data import StoragePane
 from tui.screens import HelpScreen
 from widgets.desk_pane import DeskPane
 from widgets.post_list import PostList
@@ -400,3 +402,58 @@ async def test_the_search_bar_takes_every_key_until_enter_or_escape(desk_db, con
         await pilot.press("escape")
         await pilot.press("2", "slash")  # the run-of-show lists no posts to search
         assert not app.search_bar.is_open
+
+
+def pane_title(app, index: int = 0) -> str:
+    return str(app.query(DeskPane)[index].query_one(".desk-pane--title").render())
+
+
+async def test_a_search_shows_its_first_matches_before_they_are_counted(
+    desk_db, config, monkeypatch
+) -> None:
+    """Counting every match can take far longer than reading the first screenful: the
+    rows come first, the title says it is counting, then gives the total; past the
+    count's cap it says so rather than show a number that looks exact."""
+    await ingest_lines(
+        desk_db,
+        config,
+        [
+            tweet_line(
+                f"#KP24 lantern parade {i}",
+                at=at,
+                hashtags=("KP24",),
+                post_id=1862000000000009000 + i,
+            )
+            for i, at in enumerate(times(300, start=LATER))
+        ],
+        "parade.jsonl",
+    )
+    release = asyncio.Event()
+    count = StoragePane.count
+
+    async def slow_count(self, upto_id=None):
+        if self.query.search:
+            await release.wait()
+        return await count(self, upto_id)
+
+    monkeypatch.setattr(StoragePane, "count", slow_count)
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("slash", *"lantern", "enter")
+        await settle(pilot, lambda: "lantern" in (stream.current() or {}).get("text", ""))
+        assert stream.current()["text"] == "#KP24 lantern parade 299"  # the newest match
+        assert not stream.counted and "counting…" in pane_title(app)
+        release.set()
+        await settle(pilot, lambda: stream.counted)
+        await settle(pilot, lambda: "· 300 ·" in pane_title(app), state=lambda: pane_title(app))
+        assert stream.total == 300 and stream.virtual_size.height == 300
+        await pilot.press("G")  # the oldest match is reachable now
+        await settle(pilot, lambda: stream.current()["text"] == "#KP24 lantern parade 0")
+
+        monkeypatch.setattr(panes, "SEARCH_CAP", 200)
+        await pilot.press("slash", "home", "ctrl+k", *"parade", "enter")
+        await settle(pilot, lambda: stream.counted and app._queries[0].search == "parade")
+        assert stream.total == 201
+        await settle(pilot, lambda: "· 200+ ·" in pane_title(app), state=lambda: pane_title(app))
