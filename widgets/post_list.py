@@ -75,6 +75,7 @@ class PostList(ScrollView, can_focus=True):
     PostList {
         background: $surface;
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;  /* one line a row, cut at the edge: never scrolled sideways */
         & > .post-list--cursor { background: $accent 40%; }
         /* Not `:focus`: see widgets.quiet_focus */
         & > .post-list--cursor-focused { background: $accent; color: $text; }

@@ -59,6 +59,7 @@ class ScheduleList(ScrollView, can_focus=True):
     ScheduleList {
         background: $surface;
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;  /* one line a row, cut at the edge: never scrolled sideways */
         & > .schedule-list--cursor { background: $accent 40%; }
         /* Not `:focus`: see widgets.quiet_focus */
         & > .schedule-list--cursor-focused { background: $accent; color: $text; }

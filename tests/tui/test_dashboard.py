@@ -48,6 +48,12 @@ async def test_three_panes_fill_from_the_database(desk_db, config) -> None:
         # The inbox puts unanswered posts first, oldest waiting at the top.
         assert inbox.current()["author_username"] == "asker1"
         assert "Control room update 4" in detail_text(app)
+        # Every line of a list is a row: none is taken by a sideways scrollbar.
+        assert stream.show_vertical_scrollbar and show.show_vertical_scrollbar  # both overflow
+        for listing in (stream, show, inbox):
+            assert not listing.show_horizontal_scrollbar
+            bottom = listing.content_region.bottom - 1
+            assert app.get_widget_at(listing.content_region.x + 1, bottom)[0] is listing
 
 
 async def test_cursor_keys_and_detail(desk_db, config) -> None:
