@@ -20,11 +20,11 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from eventdesk.text import visible
 from widgets.quiet_focus import quiet_focus
+from widgets.steady_scroll import SteadyScrollView
 
 Row = dict[str, Any]
 PAGE = 120  # rows fetched per query
@@ -68,7 +68,7 @@ def sentiment_glyph(compound: float | None) -> tuple[str, str]:
     return "●", "post-list--neutral"
 
 
-class PostList(ScrollView, can_focus=True):
+class PostList(SteadyScrollView, can_focus=True):
     """The posts of one lane, newest first (or the inbox's waiting order)."""
 
     DEFAULT_CSS = """

@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from eventdesk.clock import Clock, system_clock
@@ -29,6 +28,7 @@ from eventdesk.runofshow import arrange, status
 from eventdesk.text import visible
 from storage.schedule import ScheduledPost
 from widgets.quiet_focus import quiet_focus
+from widgets.steady_scroll import SteadyScrollView
 
 # state -> (glyph, component class); a held item and the next one have their own.
 GLYPHS: dict[str, tuple[str, str]] = {
@@ -52,7 +52,7 @@ def _state_word(item: ScheduledPost, upcoming: bool) -> str:
     return "next" if upcoming else "planned"
 
 
-class ScheduleList(ScrollView, can_focus=True):
+class ScheduleList(SteadyScrollView, can_focus=True):
     """The run-of-show pane's rows: posted (oldest first), ▶ next with its countdown, the rest."""
 
     DEFAULT_CSS = """
