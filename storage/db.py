@@ -7,6 +7,7 @@ import contextlib
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -59,6 +60,21 @@ class Database:
         self.path = path
         self._lock = asyncio.Lock()
         self.commits = 0  # commits through this connection; data_version misses these
+        self._stop_abandoned = False  # see open_reader
+        self._reads = asyncio.Lock()
+
+    @classmethod
+    async def open_reader(cls, path: Path | str) -> Database:
+        """Another connection to an existing database, for long reads a caller may give
+        up on (the count of a pane's matches, superseded by the next key press).
+
+        Its reads run one at a time, and a read whose caller was cancelled is stopped by
+        SQLite within a few thousand steps, rather than finished for nobody while the
+        reads behind it wait. The desk's other reads never queue behind these.
+        """
+        db = await cls.open(path, create=False)
+        db._stop_abandoned = True
+        return db
 
     @classmethod
     async def open(cls, path: Path | str, *, create: bool = True) -> Database:
@@ -161,11 +177,25 @@ class Database:
     # connection saw the database as it was, and the desk stopped hearing of new posts.
 
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        rows = await self._conn.execute_fetchall(sql, tuple(params))
+        rows = await self.fetchall(sql, params)
         return next((row[0] for row in rows), None)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        if self._stop_abandoned:
+            return await self._fetch_or_abandon(sql, tuple(params))
         return list(await self._conn.execute_fetchall(sql, tuple(params)))
+
+    async def _fetch_or_abandon(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+        abandoned = threading.Event()  # read in aiosqlite's thread, set in this one
+        async with self._reads:
+            # Called by SQLite every thousand steps of this read; True stops it (the
+            # read then fails with "interrupted", which no one is waiting for).
+            await self._conn.set_progress_handler(abandoned.is_set, 1000)
+            try:
+                return list(await self._conn.execute_fetchall(sql, params))
+            except asyncio.CancelledError:
+                abandoned.set()
+                raise
 
     async def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's cheap change signal)."""
@@ -178,6 +208,9 @@ class Database:
         await self._conn.execute_fetchall(f"PRAGMA cache_size = -{int(mebibytes) * 1024}")
 
     async def close(self) -> None:
+        if self._stop_abandoned:
+            # A reader only reads: a count still running is stopped, not waited for.
+            await self._conn.interrupt()
         await self._conn.close()
 
     def mode(self) -> int:

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from storage import Database
+from storage.db import DatabaseUnavailable
 from storage.feed import ChangeFeed
 from storage.posts import write_batch
 from tests.test_storage import post
@@ -61,3 +62,37 @@ async def test_a_read_cancelled_as_its_rows_arrive_does_not_freeze_the_connectio
     finally:
         await reader.close()
         await writer.close()
+
+
+# Counts to ten billion: hours of work, unless SQLite is told to stop.
+ENDLESS = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000000) "
+    "SELECT count(*) FROM n"
+)
+
+
+async def test_a_reader_stops_a_read_its_caller_gave_up_on(db_path) -> None:
+    """A count superseded by the next key press is cancelled: on a reader connection
+    SQLite stops it, and the next read is answered instead of waiting hours for it."""
+    writer = await Database.open(db_path)
+    reader = await Database.open_reader(db_path)
+    try:
+        await write_batch(writer, [post(1), post(2)], source="t")
+        endless = asyncio.ensure_future(reader.scalar(ENDLESS))
+        await asyncio.sleep(0.2)  # SQLite is counting in aiosqlite's thread
+        endless.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await endless
+        # A liveness bound, not a timing: without the stop this would wait for hours.
+        ids = await asyncio.wait_for(reader.fetchall("SELECT id FROM posts ORDER BY id"), 60)
+        assert [row["id"] for row in ids] == [1, 2]
+        assert await reader.scalar("SELECT count(*) FROM posts") == 2  # later reads run whole
+    finally:
+        await reader.close()
+        await writer.close()
+
+
+async def test_a_reader_opens_only_a_database_that_exists(tmp_path) -> None:
+    with pytest.raises(DatabaseUnavailable, match="no such database"):
+        await Database.open_reader(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()

@@ -126,6 +126,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
         self.settings = settings
         self.zone = settings.config.event.zone
         self.db: Database | None = None
+        self.counts_db: Database | None = None  # the panes' long counts (see StoragePane)
         self.active = 0
         self.desk_role = DeskRole.STARTING
         self._desk_failure = ""
@@ -223,6 +224,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
     @work(name="open-desk", group="storage", exit_on_error=True)
     async def open_desk(self) -> None:
         self.db = await Database.open(self.settings.db_path)
+        self.counts_db = await Database.open_reader(self.settings.db_path)
         # Mark the feed's start before the first load, so nothing committed in between
         # is missed.
         feed = ChangeFeed(self.db, interval=0.25)
@@ -230,7 +232,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
         for index, query in self._queries.items():
             pane = self.panes[index]
             assert isinstance(pane, DeskPane)
-            pane.post_list.replace_data(StoragePane(self.db, query))
+            pane.post_list.replace_data(StoragePane(self.db, query, self.counts_db))
         self.load_run_of_show()
         self.set_interval(self.settings.refresh_seconds, self.refresh_status)
         self.refresh_status()
@@ -436,7 +438,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
             filters.append("unanswered first" if query.waiting_first else "newest first")
         pane.filters = " ".join(filters)
         if self.db is not None:
-            pane.post_list.replace_data(StoragePane(self.db, query))
+            pane.post_list.replace_data(StoragePane(self.db, query, self.counts_db))
         self._titles()
 
     def action_cycle_sentiment(self) -> None:
@@ -600,8 +602,9 @@ class EventDeskApp(RunOfShowActions, App[None]):
         gc.unfreeze()  # what was kept out of the collector's passes may go now
         if self._desk is not None:
             self._desk.stop()  # gives the lease up, so another process can take over at once
-        if self.db is not None:
-            await self.db.close()
+        for db in (self.counts_db, self.db):
+            if db is not None:
+                await db.close()
 
 
 class _Empty:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from storage import Database, panes
@@ -12,11 +11,11 @@ from storage.panes import PaneQuery
 class StoragePane:
     """One pane's rows, straight from SQLite (implements widgets.post_list.PaneData)."""
 
-    def __init__(self, db: Database, query: PaneQuery) -> None:
+    def __init__(self, db: Database, query: PaneQuery, counts: Database | None = None) -> None:
+        """`counts`: where the long reads go (a whole count, a post's position), so that
+        the rows a key press waits for never queue behind them (Database.open_reader)."""
         self.db, self.query = db, query
-
-    def with_query(self, **changes: Any) -> StoragePane:
-        return StoragePane(self.db, replace(self.query, **changes))
+        self.counts = counts or db
 
     @property
     def newest_first(self) -> bool:
@@ -27,7 +26,7 @@ class StoragePane:
         return panes.SEARCH_CAP if self.query.search else None
 
     async def count(self, upto_id: int | None = None) -> tuple[int, int | None]:
-        return await panes.count(self.db, self.query, upto_id=upto_id)
+        return await panes.count(self.counts, self.query, upto_id=upto_id)
 
     async def count_since(self, after_id: int) -> tuple[int, int | None]:
         return await panes.count(self.db, self.query, after_id=after_id)
@@ -36,4 +35,4 @@ class StoragePane:
         return await panes.window(self.db, self.query, offset, limit)
 
     async def position(self, row: dict[str, Any]) -> int:
-        return await panes.position(self.db, self.query, row)
+        return await panes.position(self.counts, self.query, row)
