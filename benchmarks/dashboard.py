@@ -7,7 +7,8 @@ writer process that commits 1,000 posts/s in batches of 250 through storage.post
 drives the real App headless with Pilot and measures:
   - time to first paint: App start until a paint shows rows in the stream and the inbox;
   - keypress to updated screen, median and p95: cursor moves, pane switches, `/` opening
-    the search dialog, each key typed into it, and Enter to the search's results. The
+    the search field, each key typed into it, Enter to the search's results, and `s`
+    filtering the stream by sentiment (to the first rows; their count may follow). The
     key goes in as the driver delivers it; the clock stops at the first paint of the
     screen made once the key's effect is in the app's state (not Pilot's press, whose
     waits for the whole process to go idle, at least 40 ms a key and up to a second
@@ -239,7 +240,8 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
             await asyncio.sleep(0.05)
         search_opens, search_keys, search_results = [], [], []
         field = app.query_one("#search-input", Input)
-        for word in ("stolen bike", "parking", "night shift", "noise help", "closed road"):
+        words = ("stolen bike", "parking", "night shift", "noise help", "closed road")
+        for word in words * 4:  # twenty samples each of `/` and Enter
             pl = lists[app.active]
             search_opens.append(await timed("slash", lambda: app.focused is field))
             for n, char in enumerate(word, 1):
@@ -263,6 +265,25 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
                     and not app._queries[app.active].search
                 ),
             )
+        # A filter: `s` cycles the stream through ▼ ● ▲ and back to everything. Done
+        # when the pane shows the first rows the filter gives (their count may follow).
+        filters = []
+        await typed(("1",), lambda: app.active == 0)
+        stream = lists[0]
+        for _ in range(20):
+            want = SENTIMENT_AFTER[app._queries[0].sentiment]
+            filters.append(
+                await timed(
+                    "s",
+                    lambda want=want: (
+                        app._queries[0].sentiment == want
+                        and stream.current() is not None
+                        and _matches(stream.current(), want)
+                    ),
+                )
+            )
+            await asyncio.sleep(0.3)
+        results["filters"] = filters
         results["moves"] = moves
         results["switches"] = switches
         results["search_opens"] = search_opens
@@ -277,6 +298,20 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
         results["rss_samples_mb"] = samples
         results["rows_at_end"] = sum(pl.total for pl in post_lists)
     return results
+
+
+SENTIMENT_AFTER = {None: "negative", "negative": "neutral", "neutral": "positive", "positive": None}
+
+
+def _matches(row: dict[str, Any], sentiment: str | None) -> bool:
+    """Whether the row belongs in a pane filtered by `sentiment`."""
+    score = row["sentiment_compound"]
+    return {
+        None: True,
+        "negative": score <= -0.05,
+        "neutral": -0.05 < score < 0.05,
+        "positive": score >= 0.05,
+    }[sentiment]
 
 
 def p95(values: list[float]) -> float:
@@ -328,6 +363,7 @@ def main() -> None:
         ("search: / opens the search field", results["search_opens"]),
         ("search: each key typed", results["search_keys"]),
         ("search: enter to results (whole event)", results["search_results"]),
+        ("filter: s cycles the stream's sentiment", results["filters"]),
     ):
         print(f"| {label} | {statistics.median(values):.1f} ms | {p95(values):.1f} ms |")
     print(f"| RSS at first paint | {results['rss_start_mb']:.0f} MB | |")
