@@ -20,12 +20,13 @@ from typing import Any
 
 from eventdesk.config import EventConfig
 from eventdesk.lanes import LaneRules
-from eventdesk.parse import parse_line
+from eventdesk.model import PostFields
+from eventdesk.parse import read_line
 from eventdesk.sentiment import SentimentScorer
 from eventdesk.sources.base import Source, SourceChunk, SourceLine
 from eventdesk.urgency import UrgencyDetector
 from storage import Database
-from storage.posts import BatchResult, Reject, checkpoint, prepare, write_prepared
+from storage.posts import BatchResult, Reject, checkpoint, prepared, stored_time, write_prepared
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ WRITER_CACHE_MIB = 64  # SQLite page cache of the connection the ingest writes t
 class Processed:
     """One batch after parsing and scoring, ready to write."""
 
-    posts: list[Any] = field(default_factory=list)  # Posts, then storage's Prepared
+    posts: list[tuple[Any, ...]] = field(default_factory=list)  # storage's Prepared tuples
     post_lines: list[int] = field(default_factory=list)  # the line each post came from
     rejects: list[Reject] = field(default_factory=list)
     ignored: int = 0
@@ -53,26 +54,43 @@ class Processor:
         self.urgency = UrgencyDetector.from_config(config.urgency)
 
     def process(self, lines: Lines) -> Processed:
+        """Each line's posts as storage's plain `Prepared` tuples (made straight from
+        the fields read, never through a `Post`), so the writer only runs SQL."""
         out = Processed()
+        lanes, scores, check = self.lanes.flags, self.sentiment.scores, self.urgency.check
+        for fields, raw in self._read(lines, out):
+            # A repost repeats someone else's words, already checked where they were
+            # first posted.
+            alarm = None if fields.repost_of_id else check(fields.text)
+            out.posts.append(
+                prepared(
+                    fields,
+                    stored_time(fields.created_at),
+                    raw,
+                    lanes(fields),
+                    scores(fields.text),
+                    alarm,
+                )
+            )
+        return out
+
+    def _read(self, lines: Lines, out: Processed) -> list[tuple[PostFields, str]]:
+        """The posts of `lines` as (fields, raw JSON), each post's line number added to
+        `out.post_lines`, and the lines that hold none counted or rejected in `out`."""
+        found: list[tuple[PostFields, str]] = []
         for number, text, problem in lines:
             if problem is not None:
                 out.rejects.append(Reject(number, problem, text[:EXCERPT]))
                 continue
-            parsed = parse_line(text)
+            parsed = read_line(text)
             if parsed.ignored is not None and not parsed.posts and not parsed.problems:
                 out.ignored += 1
                 continue
             for reason in parsed.problems:
                 out.rejects.append(Reject(number, reason, text[:EXCERPT]))
-            for post in parsed.posts:
-                post.lanes = self.lanes.lanes(post)
-                post.sentiment = self.sentiment.score(post.text)
-                # A repost repeats someone else's words, already checked where they
-                # were first posted.
-                post.urgency = None if post.repost_of_id else self.urgency.check(post.text)
-                out.posts.append(post)
-                out.post_lines.append(number)
-        return out
+            found += parsed.posts
+            out.post_lines += [number] * len(parsed.posts)
+        return found
 
 
 Lines = Sequence[tuple[int, str, str | None]]  # (number, text, why it could not be read)
@@ -112,13 +130,8 @@ def _decoded(number: int, line: bytes) -> tuple[int, str, str | None]:
 
 
 def process_batch(processor: Processor, batch: Lines | SourceChunk) -> Processed:
-    """Parse and score a batch of lines (or a chunk of them) into storage's plain
-    `Prepared` tuples, so the writer only runs SQL."""
-    lines = chunk_lines(batch) if isinstance(batch, SourceChunk) else batch
-    out = processor.process(lines)
-    # Plain tuples of Prepared's shape: a named tuple costs five times as much to pickle.
-    out.posts = [tuple(prepare(post)) for post in out.posts]
-    return out
+    """Parse and score a batch of lines (or a chunk of them)."""
+    return processor.process(chunk_lines(batch) if isinstance(batch, SourceChunk) else batch)
 
 
 _worker: Processor | None = None
