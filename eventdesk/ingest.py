@@ -70,8 +70,8 @@ class Processor:
         # posted.
         alarms = [None if f.repost_of_id else check(f.text) for f in fields]
         out.posts = [
-            prepared(f, stored_time(f.created_at), raw, *scored)
-            for (f, raw), *scored in zip(found, lanes, scores, alarms, strict=True)
+            prepared(f, stored_time(f.created_at), raw, flags, scored, alarm)
+            for (f, raw), flags, scored, alarm in zip(found, lanes, scores, alarms, strict=True)
         ]
         return out
 
