@@ -37,7 +37,7 @@ from eventdesk.sentiment import SentimentScorer
 from eventdesk.sources.replay import ReplaySource
 from eventdesk.vader import Vader
 from storage import Database
-from storage.posts import _INSERT_POST, _row, utc_text
+from storage.posts import _INSERT_POST, _TEXT, stored_row
 from storage.schema import MIGRATIONS
 
 
@@ -105,8 +105,8 @@ def main() -> None:
         processed = Processor(config).process(
             [(i, line, None) for i, line in enumerate(lines_of(replay), 1)]
         )
-        posts = list({p.id: p for p in processed.posts}.values())
-        texts = [p.text for p in posts]
+        posts = list({p[0]: p for p in processed.posts}.values())  # Prepared tuples
+        texts = [p[1][_TEXT] for p in posts]
         longest = max(texts, key=len)
         n = len(posts)
         print(
@@ -117,8 +117,8 @@ def main() -> None:
         # The few very long posts would cost raw VADER seconds each (its time grows with
         # the square of the length); leave them out so its rate is the fair, higher one.
         ordinary = [t for t in texts if len(t) <= 1000]
-        now = utc_text(posts[0].created_at)
-        rows = [_row(p, now) for p in posts]
+        now = posts[0][1][1]  # the first post's created_at
+        rows = [stored_row(p, now) for p in posts]
         # Nothing measured below needs the posts: kept, their 200k objects would slow the
         # pipelines' garbage collection, which no real ingest carries.
         del processed, posts, texts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eventdesk.chats import live_chat
 from eventdesk.config import EventConfig
-from eventdesk.model import Lane, Post
+from eventdesk.model import Lane, Post, PostFields, moment
 
 
 class LaneRules:
@@ -18,21 +18,32 @@ class LaneRules:
         self._handles = config.handles
         self._ids = frozenset(a.user_id for a in config.accounts if a.user_id)
 
-    def lanes(self, post: Post) -> frozenset[Lane]:
-        lanes: set[Lane] = set()
-        tags = {tag.lower() for tag in post.hashtags}
-        if tags & self._tracked or (tags & self._chat_tags and self._in_chat(post, tags)):
-            lanes.add(Lane.HASHTAG)
-        ours = post.author_id in self._ids or post.author_username.lower() in self._handles
-        if ours:
-            lanes.add(Lane.OWN)
-        elif post.repost_of_id is None and (  # a repost amplifies; it asks us nothing
-            post.in_reply_to_user_id in self._ids
-            or any(name.lower() in self._handles for name in post.mentions)
-        ):
+    def lanes(self, post: Post | PostFields) -> frozenset[Lane]:
+        hashtag, inbox, own = self.flags(post)
+        lanes = {Lane.HASHTAG} if hashtag else set()
+        if inbox:
             lanes.add(Lane.INBOX)
+        if own:
+            lanes.add(Lane.OWN)
         return frozenset(lanes)
 
-    def _in_chat(self, post: Post, tags: set[str]) -> bool:
-        window = live_chat(self._config, post.created_at)
+    def flags(self, post: Post | PostFields) -> tuple[bool, bool, bool]:
+        """Whether the post is in the hashtag, the inbox and the own lane."""
+        tags = {tag.lower() for tag in post.hashtags}
+        hashtag = bool(
+            tags & self._tracked or (tags & self._chat_tags and self._in_chat(post, tags))
+        )
+        own = post.author_id in self._ids or post.author_username.lower() in self._handles
+        inbox = (
+            not own
+            and post.repost_of_id is None  # a repost amplifies; it asks us nothing
+            and (
+                post.in_reply_to_user_id in self._ids
+                or any(name.lower() in self._handles for name in post.mentions)
+            )
+        )
+        return hashtag, inbox, own
+
+    def _in_chat(self, post: Post | PostFields, tags: set[str]) -> bool:
+        window = live_chat(self._config, moment(post.created_at))
         return window is not None and window.chat.hashtag.lower() in tags

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 
 class Lane(enum.StrEnum):
@@ -39,6 +40,41 @@ class Urgency:
 
     category: str  # e.g. "Life at risk"
     reason: str  # what matched, quoted from the text
+
+
+class PostFields(NamedTuple):
+    """A post's fields as read from X, before the desk sorts and scores it: `Post`'s
+    first fields, in its order, as a plain tuple (the ingest stores these without
+    making a `Post`).
+
+    `created_at` is X's own text where it is already in the stored form, UTC to the
+    millisecond ('2026-11-19T07:00:02.000Z'), else the moment as a timezone-aware
+    datetime.
+    """
+
+    id: int
+    created_at: datetime | str
+    author_id: str
+    author_username: str
+    author_name: str
+    text: str
+    conversation_id: int | None
+    in_reply_to_user_id: str | None
+    reply_to_id: int | None
+    quote_of_id: int | None
+    repost_of_id: int | None
+    hashtags: tuple[str, ...]
+    mentions: tuple[str, ...]
+    urls: tuple[str, ...]
+    metrics: dict[str, int]
+    lang: str | None
+
+
+def moment(created_at: datetime | str) -> datetime:
+    """A PostFields' created_at as a datetime, whichever form it was read in."""
+    if isinstance(created_at, str):  # X's form, UTC
+        return datetime.fromisoformat(created_at)
+    return created_at
 
 
 @dataclass(slots=True)

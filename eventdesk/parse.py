@@ -5,6 +5,10 @@ and response pages (`{"data": [tweets], "includes": ..., "meta": ...}`). Fields 
 did not ask for may be missing (tweepy's recorded search pages carry only id and text), so
 created_at falls back to the time inside the post's id, and hashtags and mentions to the
 text itself.
+
+`read_line` gives each post's fields as plain values (`PostFields`), which the ingest
+stores without ever building a `Post`; `parse_line` gives `Post`s made from those same
+fields, so the two cannot read a line differently.
 """
 
 from __future__ import annotations
@@ -17,19 +21,24 @@ from typing import Any
 
 import orjson
 
-from eventdesk.model import Post
+from eventdesk.model import Post, PostFields, moment
 
 TWITTER_EPOCH_MS = 1288834974657  # ids since Nov 2010 carry their creation time
 MAX_ID = 2**63 - 1
 _HASHTAG = re.compile(r"(?<![\w&/])[#＃](\w*[^\W\d]\w*)")
 _MENTION = re.compile(r"(?<![\w@])[@＠](\w{1,15})")
+# X's own form of created_at, which is also the form the desk stores.
+_X_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", re.ASCII)
 
 
 @dataclass(slots=True)
 class Parsed:
-    """What one source line held: posts, per-post problems, or nothing for the desk."""
+    """What one source line held: posts, per-post problems, or nothing for the desk.
 
-    posts: list[Post] = field(default_factory=list)
+    `posts` holds `Post`s from `parse_line`, and (PostFields, raw) pairs from `read_line`.
+    """
+
+    posts: list[Any] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     ignored: str | None = None  # why the line carries no post (keep-alive, error message)
 
@@ -51,10 +60,16 @@ def _post_id(value: Any) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def _timestamp(value: Any) -> datetime | None:
+def _timestamp(value: Any) -> datetime | str | None:
+    """`value` itself when it is a valid time in X's form (the stored form: no datetime
+    made and formatted back, which cost about 5 µs a post), else the moment it names in
+    UTC; None when it names none, or no time zone."""
     if not isinstance(value, str):
         return None
     try:
+        if len(value) == 24 and _X_TIME.fullmatch(value):
+            datetime.fromisoformat(value)  # the digits make a real date and time
+            return value
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
@@ -86,30 +101,32 @@ def _opt_id(value: Any) -> int | None:
     return _post_id(value) if value is not None else None
 
 
-def parse_tweet(tweet: Any, users: dict[str, dict[str, Any]], raw: str) -> Post | str:
-    """One tweet object → a Post, or the reason it cannot be one."""
+def tweet_fields(tweet: Any, users: dict[str, dict[str, Any]]) -> PostFields | str:
+    """One tweet object → its fields, or the reason it cannot be a post."""
     if not isinstance(tweet, dict):
         return "a tweet that is not a JSON object"
-    post_id = _post_id(tweet.get("id"))
+    get = tweet.get
+    post_id = _post_id(get("id"))
     if post_id is None:
-        return f"tweet without a valid id: {str(tweet.get('id'))[:40]!r}"
-    text = tweet.get("text")
+        return f"tweet without a valid id: {str(get('id'))[:40]!r}"
+    text = get("text")
     if not isinstance(text, str):
         return f"tweet {post_id} has no text"
+    entities = get("entities")
     # A long post's `text` is cut at about 280 characters; the whole of it is here.
-    note = tweet.get("note_tweet")
-    if isinstance(note, dict) and isinstance(note.get("text"), str) and note["text"]:
-        text = note["text"]
+    note = get("note_tweet")
+    if isinstance(note, dict) and isinstance(note_text := note.get("text"), str) and note_text:
+        text = note_text
         if isinstance(note.get("entities"), dict):
-            tweet = {**tweet, "entities": note["entities"]}
-    created = tweet.get("created_at")
+            entities = note["entities"]
+    created = get("created_at")
     created_at = _timestamp(created) if created is not None else time_from_id(post_id)
     if created_at is None:
         return f"tweet {post_id} has a bad created_at: {str(created)[:40]!r}"
-    author_id = tweet.get("author_id")
-    author_id = author_id if isinstance(author_id, str) else ""
+    author_id = get("author_id")
+    if not isinstance(author_id, str):
+        author_id = ""
     author = users.get(author_id, {})
-    entities = tweet.get("entities")
     if type(entities) is not dict:
         entities = {}
     hashtags = _tags(entities, "hashtags", "tag")
@@ -119,35 +136,58 @@ def parse_tweet(tweet: Any, users: dict[str, dict[str, Any]], raw: str) -> Post 
         if "urls" in entities
         else ()
     )
-    references: dict[str, int | None] = {}
-    for ref in tweet.get("referenced_tweets") or ():
-        if isinstance(ref, dict) and isinstance(ref.get("type"), str):
-            references.setdefault(ref["type"], _opt_id(ref.get("id")))
-    reply_user = tweet.get("in_reply_to_user_id")
-    lang = tweet.get("lang")
-    return Post(
-        id=post_id,
-        created_at=created_at,
-        author_id=author_id,
-        author_username=_text(author.get("username")),
-        author_name=_text(author.get("name")),
-        text=text,
-        conversation_id=_opt_id(tweet.get("conversation_id")),
-        in_reply_to_user_id=reply_user if isinstance(reply_user, str) else None,
-        reply_to_id=references.get("replied_to"),
-        quote_of_id=references.get("quoted"),
-        repost_of_id=references.get("retweeted"),
-        hashtags=hashtags if hashtags is not None else tuple(_HASHTAG.findall(text)),
-        mentions=mentions if mentions is not None else tuple(_MENTION.findall(text)),
-        urls=urls,
-        metrics=_int_metrics(tweet.get("public_metrics")),
-        lang=lang if isinstance(lang, str) else None,
-        raw=raw,
+    reply_to = quote_of = repost_of = None
+    references = get("referenced_tweets")
+    if references:
+        seen: dict[str, int | None] = {}
+        for ref in references:
+            if isinstance(ref, dict) and isinstance(kind := ref.get("type"), str):
+                seen.setdefault(kind, _opt_id(ref.get("id")))
+        reply_to, quote_of = seen.get("replied_to"), seen.get("quoted")
+        repost_of = seen.get("retweeted")
+    reply_user = get("in_reply_to_user_id")
+    metrics = get("public_metrics")
+    lang = get("lang")
+    return PostFields(
+        post_id,
+        created_at,
+        author_id,
+        _text(author.get("username")),
+        _text(author.get("name")),
+        text,
+        _opt_id(get("conversation_id")),
+        reply_user if isinstance(reply_user, str) else None,
+        reply_to,
+        quote_of,
+        repost_of,
+        hashtags if hashtags is not None else tuple(_HASHTAG.findall(text)),
+        mentions if mentions is not None else tuple(_MENTION.findall(text)),
+        urls,
+        _int_metrics(metrics) if metrics else {},
+        lang if isinstance(lang, str) else None,
     )
 
 
+def parse_tweet(tweet: Any, users: dict[str, dict[str, Any]], raw: str) -> Post | str:
+    """One tweet object → a Post, or the reason it cannot be one."""
+    fields = tweet_fields(tweet, users)
+    return fields if isinstance(fields, str) else _post(fields, raw)
+
+
+def _post(fields: PostFields, raw: str) -> Post:
+    return Post(fields.id, moment(fields.created_at), *fields[2:], raw=raw)
+
+
 def parse_line(line: str) -> Parsed:
-    """Parse one source line (one stream message or one response page)."""
+    """Parse one source line (one stream message or one response page) into Posts."""
+    parsed = read_line(line)
+    parsed.posts = [_post(fields, raw) for fields, raw in parsed.posts]
+    return parsed
+
+
+def read_line(line: str) -> Parsed:
+    """Read one source line into (PostFields, raw JSON) pairs, problems, or why it is
+    ignored: `parse_line` without making the Posts."""
     # A message starts with "{"; only a line that starts blank can be a keep-alive
     # (strip() would copy every whole line to find out).
     if (not line or line[0].isspace()) and not line.strip():
@@ -178,13 +218,13 @@ def parse_line(line: str) -> Parsed:
     tweets = data if isinstance(data, list) else [data]
     result = Parsed()
     for tweet in tweets:
+        fields = tweet_fields(tweet, users)
+        if isinstance(fields, str):
+            result.problems.append(fields)
+            continue
         # A page's posts each keep only their own JSON; a stream message keeps the line.
         raw = line.rstrip("\r\n") if len(tweets) == 1 else _own_raw(tweet, message)
-        parsed = parse_tweet(tweet, users, raw)
-        if isinstance(parsed, Post):
-            result.posts.append(parsed)
-        else:
-            result.problems.append(parsed)
+        result.posts.append((fields, raw))
     if not tweets:
         result.ignored = "empty page"
     return result

@@ -53,9 +53,13 @@ class SentimentScorer:
         self._vader = Vader()  # VADER's exact scores, about twice as fast
 
     def score(self, text: str) -> Sentiment:
+        return Sentiment(*self.scores(text))
+
+    def scores(self, text: str) -> tuple[float, float, float, float]:
+        """`score` as a plain tuple: compound, pos, neu, neg."""
         if len(text) <= CHUNK:
             s = self._vader.polarity_scores(text)
-            return Sentiment(s["compound"], s["pos"], s["neu"], s["neg"])
+            return s["compound"], s["pos"], s["neu"], s["neg"]
         total = pos = neu = neg = 0.0
         weight = 0
         for piece in split_text(text):
@@ -65,6 +69,4 @@ class SentimentScorer:
             pos, neu, neg = pos + s["pos"] * n, neu + s["neu"] * n, neg + s["neg"] * n
             weight += n
         compound = round(total / math.sqrt(total * total + _ALPHA), 4)
-        return Sentiment(
-            compound, round(pos / weight, 3), round(neu / weight, 3), round(neg / weight, 3)
-        )
+        return compound, round(pos / weight, 3), round(neu / weight, 3), round(neg / weight, 3)

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from eventdesk.model import Lane, Post
+from eventdesk.model import Lane, Post, PostFields, Urgency
 from storage.db import Database
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -21,6 +21,12 @@ def utc_text(moment: datetime) -> str:
     """The one timestamp format in the database: UTC, milliseconds, 'Z' (as X writes it)."""
     # 'YYYY-MM-DDTHH:MM:SS.mmm+00:00' cut before the offset: a third of strftime's cost.
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:23] + "Z"
+
+
+def stored_time(created_at: datetime | str) -> str:
+    """A PostFields' created_at as stored: X's own text is already in the stored form
+    (the parse checked it), a datetime is formatted."""
+    return created_at if isinstance(created_at, str) else utc_text(created_at)
 
 
 def _json_list(values: Sequence[str]) -> str:
@@ -96,8 +102,45 @@ class Prepared(NamedTuple):
 
 
 def prepare(post: Post) -> Prepared:
-    sentiment, urgency, lanes = post.sentiment, post.urgency, post.lanes
-    created = utc_text(post.created_at)
+    lanes, sentiment = post.lanes, post.sentiment
+    return Prepared._make(
+        prepared(
+            post,
+            utc_text(post.created_at),
+            post.raw,
+            (Lane.HASHTAG in lanes, Lane.INBOX in lanes, Lane.OWN in lanes),
+            (sentiment.compound, sentiment.pos, sentiment.neu, sentiment.neg)
+            if sentiment
+            else None,
+            post.urgency,
+        )
+    )
+
+
+# Prepared.lanes by (hashtag, inbox, own): the lanes' names in sorted order.
+_LANE_NAMES = {
+    (hashtag, inbox, own): tuple(
+        sorted(lane.value for lane, on in zip(Lane, (hashtag, inbox, own), strict=True) if on)
+    )
+    for hashtag in (False, True)
+    for inbox in (False, True)
+    for own in (False, True)
+}
+
+
+def prepared(
+    post: Post | PostFields,
+    created: str,
+    raw: str,
+    lanes: tuple[bool, bool, bool],
+    scores: tuple[float, float, float, float] | None,
+    urgency: Urgency | None,
+) -> tuple[Any, ...]:
+    """`prepare` from a post's fields as read, its created_at as stored (`utc_text`),
+    its raw JSON, whether it is in the hashtag, inbox and own lanes, its sentiment
+    (compound, pos, neu, neg) and urgency: a plain tuple of Prepared's shape, which is
+    all a worker process sends back."""
+    hashtags = post.hashtags
     row = (
         post.id,
         created,
@@ -110,39 +153,36 @@ def prepare(post: Post) -> Prepared:
         post.reply_to_id,
         post.quote_of_id,
         post.repost_of_id,
-        _json_list(post.hashtags),
+        _json_list(hashtags),
         _json_list(post.mentions),
         _json_list(post.urls),
-        orjson.dumps(post.metrics).decode(),
+        orjson.dumps(post.metrics).decode() if post.metrics else "{}",
         post.lang,
-        Lane.HASHTAG in lanes,
-        Lane.INBOX in lanes,
-        Lane.OWN in lanes,
-        sentiment.compound if sentiment else None,
-        sentiment.pos if sentiment else None,
-        sentiment.neu if sentiment else None,
-        sentiment.neg if sentiment else None,
+        *lanes,
+        *(scores or _NO_SCORES),
         urgency is not None,
         urgency.category if urgency else None,
         urgency.reason if urgency else None,
     )
-    return Prepared(
-        id=post.id,
-        row=row,
-        raw=storable(post.raw),
-        tags=tuple(dict.fromkeys(storable(tag.lower()) for tag in post.hashtags)),
-        minute=created[:16],
-        lanes=tuple(sorted(lane.value for lane in lanes)),
-        compound=sentiment.compound if sentiment else 0.0,
-        answers=post.reply_to_id if Lane.OWN in lanes else None,
-        inbox=Lane.INBOX in lanes,
+    return (
+        post.id,
+        row,
+        storable(raw),
+        tuple(dict.fromkeys(storable(tag.lower()) for tag in hashtags)) if hashtags else (),
+        created[:16],
+        _LANE_NAMES[lanes],
+        scores[0] if scores else 0.0,
+        post.reply_to_id if lanes[2] else None,
+        lanes[1],
     )
 
 
-def _row(post: Post, now: str) -> tuple[Any, ...]:
-    """A post's whole row for the posts table (benchmarks insert these directly)."""
-    prepared = prepare(post)
-    return (*prepared.row, prepared.raw, now)
+_NO_SCORES = (None, None, None, None)
+
+
+def stored_row(post: Sequence[Any], now: str) -> tuple[Any, ...]:
+    """A prepared post's whole row for `_INSERT_POST`, ingested at `now`."""
+    return (*post[1], post[2], now)  # Prepared's row and raw, by position
 
 
 async def write_batch(
@@ -184,7 +224,7 @@ async def write_prepared(
             fresh = [post for post in fresh if post[0] not in known]
         if fresh:
             # Fields by position (see Prepared): id, row, raw, tags, minute, lanes, ...
-            await tx.executemany(_INSERT_POST, ((*p[1], p[2], now) for p in fresh))
+            await tx.executemany(_INSERT_POST, (stored_row(p, now) for p in fresh))
             # The search index (schema 9): one statement for the batch, not a trigger.
             await tx.executemany(
                 "INSERT INTO posts_fts (rowid, text) VALUES (?, ?)",
