@@ -35,7 +35,7 @@ from eventdesk.config import load_config
 from eventdesk.model import Lane, Post, Sentiment, Urgency
 from eventdesk.paths import bundled
 from storage import Database
-from storage.posts import _INSERT_POST, _row, utc_text, write_batch
+from storage.posts import _INSERT_POST, prepare, stored_row, utc_text, write_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2026, 11, 19, 7, 0, tzinfo=UTC)
@@ -100,7 +100,7 @@ def build(path: Path, posts: int) -> None:
             for i in range(start, min(posts, start + 50_000))
         ]
         conn.execute("BEGIN")
-        conn.executemany(_INSERT_POST, [_row(p, now) for p in batch])
+        conn.executemany(_INSERT_POST, [stored_row(prepare(p), now) for p in batch])
         conn.executemany("INSERT INTO post_hashtags VALUES ('kp24', ?)", [(p.id,) for p in batch])
         conn.execute("COMMIT")
     conn.execute("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')")  # no trigger since 9
