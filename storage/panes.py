@@ -77,13 +77,15 @@ class PaneQuery:
             clauses.append("sentiment_compound > -0.05 AND sentiment_compound < 0.05")
         if self.urgent_only:
             clauses.append("urgent")
+        # The few flagged or handed-off posts, looked up by id: an EXISTS per post
+        # walked the whole lane (1.4 s for a window of a million posts, none flagged).
         if self.flagged_only:
-            clauses.append("EXISTS (SELECT 1 FROM flags WHERE flags.post_id = posts.id)")
+            clauses.append("posts.id IN (SELECT post_id FROM flags)")
         if self.queue:
             marks = ", ".join("?" * len(self.queue))
             clauses.append(
-                "EXISTS (SELECT 1 FROM assignments a WHERE a.post_id = posts.id "
-                f"AND a.state != 'done' AND (a.to_operator IN ({marks}) OR a.to_team IN ({marks})))"
+                "posts.id IN (SELECT a.post_id FROM assignments a WHERE a.state != 'done' "
+                f"AND (a.to_operator IN ({marks}) OR a.to_team IN ({marks})))"
             )
             params += [*self.queue, *self.queue]
         if self.account:

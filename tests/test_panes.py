@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from eventdesk.model import Lane
-from storage import Database, panes
+from storage import Database, actions, panes
 from storage.panes import SEARCH_CAP, PaneQuery, fts_terms
 from storage.posts import write_batch
 from tests.test_storage import post
@@ -101,3 +101,25 @@ async def test_search_counts_stop_at_the_cap(db_path) -> None:
         assert total == SEARCH_CAP + 1
     finally:
         await database.close()
+
+
+async def test_the_flagged_and_my_queue_filters(db) -> None:
+    """Only posts with a standing flag, or handed to me (or my team) and not done."""
+    await actions.flag(db, 3, "crime_report", "mj")
+    await actions.flag(db, 3, "follow_up", "mj")  # two flags: still one post
+    await actions.flag(db, 8, "abuse", "mj")
+    await actions.flag(db, 9, "abuse", "mj")
+    await actions.unflag(db, 9, "abuse", "mj")
+    await actions.hand_off(db, 4, "lead", to_operator="mj")
+    await actions.hand_off(db, 6, "lead", to_team="cyber")
+    await actions.hand_off(db, 7, "lead", to_operator="sam")
+    done = await actions.hand_off(db, 5, "lead", to_operator="mj")
+    await actions.complete(db, done.id, "mj", "answered by phone")
+    flagged = PaneQuery(lane="inbox", flagged_only=True)
+    assert [row["id"] for row in await panes.window(db, flagged, 0, 50)] == [8, 3]
+    assert await panes.count(db, flagged) == (2, 8)
+    queue = PaneQuery(lane="inbox", queue=("mj", "cyber"))
+    assert [row["id"] for row in await panes.window(db, queue, 0, 50)] == [6, 4]
+    assert await panes.count(db, queue) == (2, 6)
+    both = replace(queue, flagged_only=True, search="bike")
+    assert await panes.window(db, both, 0, 50) == []
