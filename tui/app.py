@@ -33,6 +33,7 @@ from tui.data import StoragePane
 from tui.dialogs import ConfirmScreen
 from tui.flag_screen import FlagScreen
 from tui.handoff_screens import AuditScreen, HandOffScreen, MetricsScreen, ShiftHandoffScreen
+from tui.idle_gc import IdleCollector
 from tui.outbox_screen import OutboxScreen
 from tui.schedule_actions import RunOfShowActions
 from tui.screens import HelpScreen
@@ -127,6 +128,7 @@ class EventDeskApp(RunOfShowActions, App[None]):
         self.zone = settings.config.event.zone
         self.db: Database | None = None
         self.counts_db: Database | None = None  # the panes' long counts (see StoragePane)
+        self.collector = IdleCollector()
         self.active = 0
         self.desk_role = DeskRole.STARTING
         self._desk_failure = ""
@@ -216,6 +218,9 @@ class EventDeskApp(RunOfShowActions, App[None]):
         # long as the app: keep it out of the collector's full passes, which otherwise
         # stalled a key press by ~100 ms every second or two at a million posts.
         gc.freeze()
+        # And the full passes over what comes later wait until no one is typing.
+        self.collector.start()
+        self.set_interval(1.0, self.collector.tick)
 
     def on_resize(self) -> None:
         self.screen.set_class(self.size.width < NARROW, "-narrow")
@@ -598,7 +603,13 @@ class EventDeskApp(RunOfShowActions, App[None]):
                 lambda action=binding.action: self.run_action(action),
             )  # fmt: skip
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.collector.key_pressed()
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
+        self.collector.stop()
         gc.unfreeze()  # what was kept out of the collector's passes may go now
         if self._desk is not None:
             self._desk.stop()  # gives the lease up, so another process can take over at once
