@@ -243,6 +243,8 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
         words = ("stolen bike", "parking", "night shift", "noise help", "closed road")
         for word in words * 4:  # twenty samples each of `/` and Enter
             pl = lists[app.active]
+            # An operator's pace: the pane has shown the last search's end, not begun to.
+            await asyncio.sleep(0.3)
             search_opens.append(await timed("slash", lambda: app.focused is field))
             for n, char in enumerate(word, 1):
                 search_keys.append(await timed(char, lambda f=field, v=word[:n]: f.value == v))
