@@ -397,7 +397,9 @@ class EventDeskApp(RunOfShowActions, App[None]):
     @on(PostList.Selected)
     def _show_detail(self, event: PostList.Highlighted | PostList.Selected) -> None:
         if event.row is not None and event.post_list is self._list_of(self.active):
-            self.load_detail(event.row["id"])
+            # After the next paint: the list's own change (its cursor, a search's first
+            # rows) shows first, and the detail's five reads and its render follow.
+            self.call_after_refresh(self.load_detail, event.row["id"])
 
     @work(name="detail", group="detail", exclusive=True, exit_on_error=False)
     async def load_detail(self, post_id: int) -> None:
