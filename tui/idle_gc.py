@@ -23,7 +23,7 @@ class IdleCollector:
     def __init__(
         self,
         *,
-        quiet: float = 2.0,
+        quiet: float = 0.5,
         every: float = 30.0,
         at_latest: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
