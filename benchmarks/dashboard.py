@@ -373,6 +373,8 @@ def main() -> None:
         f"| RSS after {args.soak:.0f} s of arrivals | {samples[-1]:.0f} MB "
         f"(max {max(samples):.0f}) | |"
     )
+    minutes = " ".join(f"{mb:.0f}" for mb in samples[59::60])
+    print(f"\nRSS at each minute of the soak (MB): {minutes or '-'}")
     print(f"\nrows in the panes at the end: {results['rows_at_end']:,}")
 
 
