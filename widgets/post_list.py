@@ -267,6 +267,7 @@ class PostList(SteadyScrollView, can_focus=True):
         # rows are read before the total, and shown at once: counting the matches of a
         # search or a filter can take much longer than reading the rows to show.
         first = not incremental and (following or anchor is None)
+        total, max_id = old_total, self.max_id  # (a first read sets both below)
         if incremental:
             assert self.max_id is not None
             added, newest = await self.data.count_since(self.max_id)
