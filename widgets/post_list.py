@@ -263,10 +263,11 @@ class PostList(SteadyScrollView, can_focus=True):
         incremental = (
             self.data.newest_first and self.max_id is not None and self.counted and not recount
         )
-        # From the top (a new search or filter, or a pane that is followed) the first
-        # rows are read before the total, and shown at once: counting the matches of a
-        # search or a filter can take much longer than reading the rows to show.
-        first = not incremental and (following or anchor is None)
+        # A new search or filter (no total yet) reads its first rows before its total,
+        # and shows them at once: counting the matches can take much longer than reading
+        # the rows to show. A known total is recounted first, as before, so a live
+        # reload never shows "counting…" for a moment.
+        first = not self.counted and (following or anchor is None)
         total, max_id = old_total, self.max_id  # (a first read sets both below)
         if incremental:
             assert self.max_id is not None
@@ -293,7 +294,7 @@ class PostList(SteadyScrollView, can_focus=True):
         counted = not first or len(rows) < PAGE  # a short first page is all there is
         if first:
             max_id = max((row["id"] for row in rows), default=None)
-            total = len(rows) if counted or not self.counted else old_total
+            total = len(rows)
         self._place(rows, start, total, max_id, hidden, cursor, offset, counted, following)
         if not counted:
             # What the rows were read from: the posts up to the newest of them (a post
