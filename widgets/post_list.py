@@ -343,7 +343,8 @@ class PostList(SteadyScrollView, can_focus=True):
     def _resize_lines(self, size: Size) -> None:
         """A new virtual size. Textual lays the whole screen out again for any change of
         it; while the scrollbar was and stays shown only the scrollbar changes, so that
-        is all that is updated (a followed pane grows twice a second)."""
+        is all that is updated, and drawn again only if its thumb moved (a followed
+        pane grows twice a second)."""
         old = self.virtual_size
         if size == old:
             return
@@ -351,7 +352,6 @@ class PostList(SteadyScrollView, can_focus=True):
         if old.width == size.width and height and min(old.height, size.height) > height:
             self.set_reactive(PostList.virtual_size, size)
             self._scroll_update(size)  # the scrollbar's window (Textual 8.2, pinned)
-            self.vertical_scrollbar.refresh()
         else:
             self.virtual_size = size
 
@@ -456,7 +456,7 @@ class PostList(SteadyScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if index >= self.lines:
             return Strip.blank(width, base)
         row = self._rows.get(index)

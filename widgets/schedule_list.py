@@ -225,7 +225,7 @@ class ScheduleList(SteadyScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if index >= len(self.items):
             return Strip.blank(width, base)
         line = self._render_item(self.items[index], base)

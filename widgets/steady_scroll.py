@@ -1,4 +1,4 @@
-"""SteadyScrollView: a line-API ScrollView whose scrollbars are redrawn only when they change.
+"""SteadyScrollView: a line-API ScrollView that redraws no more than a change needs.
 
 After every layout of the screen (the search bar opening, a dialog closing) Textual
 tells each widget its size, and a ScrollView then updates and redraws its scrollbars
@@ -7,18 +7,90 @@ differ whenever the view does not fill its parent (a pane's list sits under the 
 title). At 160×48 that was every scrollbar of the desk drawn again, 40-odd lines, for a
 change to the bottom line. Here the update runs only when the view's size or its
 virtual size is not what it was at the last one.
+
+Its scrollbar (`SteadyScrollBar`) is drawn again only when its thumb moves or changes
+size on screen: a followed pane over a whole event grows twice a second, and a million
+posts with one more still draw the same one-cell thumb at the top.
+
+A line's base style (`base_style`) is read once for all the lines of one paint:
+Textual's `rich_style` walks the styles of every ancestor each time it is read, which
+was most of the time a list spent drawing a line it had already made.
 """
 
 from __future__ import annotations
 
-from textual.geometry import Size
+from math import ceil
+
+from rich.console import RenderableType
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+
+EIGHTHS = 8  # Textual draws a thumb's ends in eighths of a cell
+
+
+def thumb(size: int, virtual_size: int, window_size: int, position: float) -> tuple[int, int]:
+    """Where a scrollbar of `size` cells draws its thumb, in eighths of a cell (start,
+    end), as Textual's ScrollBarRender places it; (0, 0) when it draws none."""
+    window = window_size if window_size < virtual_size else 0
+    virtual, window = ceil(virtual_size), ceil(window)
+    if not (window and size and virtual and size != virtual):
+        return (0, 0)
+    thumb_size = max(1, window / (virtual / size))
+    start = int((size - thumb_size) * (position / (virtual - window)) * EIGHTHS)
+    return (start, start + ceil(thumb_size * EIGHTHS))
+
+
+class SteadyScrollBar(ScrollBar):
+    """Textual's ScrollBar, repainted only when what it draws changes."""
+
+    # Not repainted on every change: see `_thumb_moved`.
+    window_virtual_size: Reactive[int] = Reactive(100, repaint=False)
+    window_size: Reactive[int] = Reactive(0, repaint=False)
+    position: Reactive[float] = Reactive(0, repaint=False)
+
+    _drawn: tuple[int, int, int] | None = None  # (size, thumb) at the last render
+
+    def _thumb(self) -> tuple[int, int, int]:
+        size = self.size.height if self.vertical else self.size.width
+        return (size, *thumb(size, self.window_virtual_size, self.window_size, self.position))
+
+    def _thumb_moved(self) -> None:
+        if self._thumb() != self._drawn:
+            self.refresh()
+
+    def render(self) -> RenderableType:
+        self._drawn = self._thumb()
+        return super().render()
+
+    def watch_window_virtual_size(self) -> None:
+        self._thumb_moved()
+
+    def watch_window_size(self) -> None:
+        self._thumb_moved()
+
+    def watch_position(self) -> None:
+        self._thumb_moved()
 
 
 class SteadyScrollView(ScrollView):
     """A ScrollView that skips the scrollbar update when its sizes are unchanged."""
 
     _sizes_seen: tuple[Size, Size] | None = None
+    _base: Style | None = None  # the base style while lines are painted
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        if self._vertical_scrollbar is None:
+            thickness = self.scrollbar_size_vertical
+            bar = SteadyScrollBar(vertical=True, name="vertical", thickness=thickness)
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -29,3 +101,32 @@ class SteadyScrollView(ScrollView):
             return False
         self._sizes_seen = seen
         return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def _scroll_update(self, virtual_size: Size) -> None:
+        # Textual's own (8.2, pinned) less its repaint of the vertical scrollbar, which
+        # repaints itself when its thumb moves (see SteadyScrollBar).
+        self._refresh_scrollbars()
+        width, height = self.container_size
+        if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = virtual_size.height
+            bar.window_size = height - self.scrollbar_size_horizontal
+        if self.show_horizontal_scrollbar and self.styles.scrollbar_size_horizontal:
+            bar = self.horizontal_scrollbar
+            bar.window_virtual_size = virtual_size.width
+            bar.window_size = width - self.scrollbar_size_vertical
+            bar.refresh()
+        self.scroll_x = self.validate_scroll_x(self.scroll_x)
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+
+    @property
+    def base_style(self) -> Style:
+        """The style every line starts from (the same for all lines of one paint)."""
+        return self.rich_style if self._base is None else self._base
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
