@@ -252,7 +252,7 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
                 await timed(
                     "enter",
                     lambda pl=pl, word=word: (
-                        not app.search_bar.is_open
+                        not app.search_bar.display
                         and app._queries[app.active].search == word
                         and pl.current() is not None
                     ),
@@ -262,7 +262,7 @@ async def drive(db_path: Path, soak: float) -> dict[str, object]:
             await typed(
                 ("home", "ctrl+k", "enter"),
                 lambda pl=pl: (
-                    not app.search_bar.is_open
+                    not app.search_bar.display
                     and pl.current() is not None
                     and not app._queries[app.active].search
                 ),

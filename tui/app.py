@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Iterable
 from dataclasses import replace
@@ -54,6 +55,7 @@ PANES = (("stream", "Event stream", "hashtag"), ("show", "Run-of-show", None),
          ("inbox", "Inbox", "inbox"))  # fmt: skip
 SENTIMENT_CYCLE = (None, "negative", "neutral", "positive")
 NARROW = 120  # columns below which the panes become tabs
+REQUERY_LINGER = 0.25  # seconds a new filter's title waits for its first rows
 DESK_KEYS_ACTIONS = frozenset({
     "next_pane", "previous_pane", "show_pane", "reply", "flag", "hand_off", "acknowledge",
     "shift_handoff", "outbox", "metrics", "audit", "search", "pause", "cycle_sentiment",
@@ -424,6 +426,9 @@ class EventDeskApp(RunOfShowActions, App[None]):
     # -- actions ----------------------------------------------------------------------
 
     def _requery(self, **changes: Any) -> None:
+        """The active pane with its query changed. Its title (the filters) changes with
+        the first rows, in the same paint, and the search bar, if it waits, closes with
+        them; or after REQUERY_LINGER if the rows are slow to come."""
         pane = self.panes[self.active]
         assert isinstance(pane, DeskPane)
         query = replace(self._queries[self.active], **changes)
@@ -443,10 +448,29 @@ class EventDeskApp(RunOfShowActions, App[None]):
             filters.append(f"“{query.search}”")
         if query.lane == "inbox":
             filters.append("unanswered first" if query.waiting_first else "newest first")
-        pane.filters = " ".join(filters)
-        if self.db is not None:
-            pane.post_list.replace_data(StoragePane(self.db, query, self.counts_db))
-        self._titles()
+
+        def show() -> None:
+            pane.filters = " ".join(filters)
+            self._titles()
+            if self.search_bar.closing:
+                self.search_bar.close()
+
+        if self.db is None:
+            show()
+            return
+        pane.post_list.replace_data(StoragePane(self.db, query, self.counts_db), show)
+        self.run_worker(
+            self._show_at_latest(pane.post_list),
+            name="requery",
+            group=f"requery-{self.active}",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _show_at_latest(self, post_list: PostList) -> None:
+        # A worker that sleeps, not set_timer (see PostList._reload_when_due).
+        await asyncio.sleep(REQUERY_LINGER)
+        post_list.shown_now()
 
     def action_cycle_sentiment(self) -> None:
         if self._active_posts() is None:
@@ -497,9 +521,11 @@ class EventDeskApp(RunOfShowActions, App[None]):
 
     @on(SearchBar.Done)
     def _searched(self, event: SearchBar.Done) -> None:
-        self.query_one(DeskFooter).covered = False
+        self.query_one(DeskFooter).covered = False  # the list's keys, as they were
         focus_quietly(self._list_of(self.active))
-        if event.words is not None:
+        if event.words is None:
+            self.search_bar.close()
+        else:  # the bar goes with the first rows found (see _requery)
             self._requery(search=event.words or None)
 
     # -- operator actions (issue 4's dialogs) -------------------------------------------

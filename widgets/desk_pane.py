@@ -36,6 +36,8 @@ class DeskPane(Vertical):
     def show_title(self, position: str = "") -> None:
         """Redraw the title from the list's state; `position` like '2/3' when tabbed."""
         post_list = self.post_list
+        if post_list.arriving:
+            return  # it describes the rows shown: it changes with the new ones
         cap = post_list.data.cap
         if not post_list.counted:
             total = "counting…"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
@@ -167,12 +168,15 @@ class PostList(SteadyScrollView, can_focus=True):
         self._reloading = 0  # reloads reading now (see _reload_when_due)
         self.counted = False  # whether `total` is known, or still being counted
         self._strips: dict[tuple[Any, ...], Strip] = {}  # see render_line
+        self._when_shown: Callable[[], None] | None = None  # see replace_data
 
     # -- data ---------------------------------------------------------------------
 
-    def replace_data(self, data: PaneData) -> None:
-        """Show other rows (a new filter or search): start again at the top."""
+    def replace_data(self, data: PaneData, when_shown: Callable[[], None] | None = None) -> None:
+        """Show other rows (a new filter or search): start again at the top. `when_shown`
+        is called as the first rows are placed, before the paint that shows them."""
         self.data = data
+        self._when_shown = when_shown
         self._rows.clear()
         self._cursor_row = None
         self.total = 0
@@ -183,6 +187,17 @@ class PostList(SteadyScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         self.set_waiting(0)
         self.reload()
+
+    @property
+    def arriving(self) -> bool:
+        """New data's first rows are still being read (`when_shown` not called yet)."""
+        return self._when_shown is not None
+
+    def shown_now(self) -> None:
+        """Call replace_data's `when_shown` now, if it has not been (rows are slow)."""
+        when_shown, self._when_shown = self._when_shown, None
+        if when_shown is not None:
+            when_shown()
 
     @property
     def following(self) -> bool:
@@ -296,6 +311,10 @@ class PostList(SteadyScrollView, can_focus=True):
             max_id = max((row["id"] for row in rows), default=None)
             total = len(rows)
         self._place(rows, start, total, max_id, hidden, cursor, offset, counted, following)
+        if first:
+            # Called now, not by a message: a paint may come between a message and its
+            # handling, and what the caller changes should show with these rows.
+            self.shown_now()
         if not counted:
             # What the rows were read from: the posts up to the newest of them (a post
             # arriving since is counted by the next reload, as an arrival).

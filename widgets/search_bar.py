@@ -9,6 +9,10 @@ The bar lies on a layer of its own (the screen declares `layers: default search`
 docked where the footer is, and the footer stays where it is: showing or hiding the
 bar is then one change to the layout, not two (hiding the footer, then showing it
 again with its keys to draw, cost a second layout of the screen on every search).
+
+On Enter the bar stops taking keys (`is_open` is false) but stays on screen until its
+owner calls `close`: the desk closes it when the search's first rows are placed, so
+that the rows and the footer under the bar come back in one paint, not two.
 """
 
 from __future__ import annotations
@@ -72,25 +76,31 @@ class SearchBar(Horizontal):
             select_on_focus=False,
         )
 
+    closing = False  # Enter was pressed; the bar shows until `close`
+
     # Shown and hidden by `display`, not a class: a class would restyle the field too.
     @property
     def is_open(self) -> bool:
-        return self.display
+        """Whether the bar is taking the operator's keys."""
+        return self.display and not self.closing
 
     def open(self, current: str) -> None:
         field = self.query_one(Input)
         field.value = current
         field.cursor_position = len(current)
+        self.closing = False
         self.display = True
         field.focus()
 
     def close(self) -> None:
+        self.closing = False
         self.display = False
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        """Enter: the words go to the owner, who moves the focus and closes the bar."""
         event.stop()
-        self.close()
+        self.closing = True
         self.post_message(self.Done(event.value.strip()))
 
     def action_stay(self) -> None:

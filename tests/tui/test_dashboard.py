@@ -9,6 +9,7 @@ from storage import Database, panes
 from storage.posts import write_batch
 from tests.conftest import times, tweet_line
 from tests.tui.conftest import FROZEN, ingest_lines, lists, loaded, make_app, settle
+from tui import app as tui_app
 from tui.data import StoragePane
 from tui.screens import HelpScreen
 from widgets.desk_pane import DeskPane
@@ -408,6 +409,77 @@ async def test_the_search_bar_takes_every_key_until_enter_or_escape(desk_db, con
         await pilot.press("escape")
         await pilot.press("2", "slash")  # the run-of-show lists no posts to search
         assert not app.search_bar.is_open
+
+
+def hold_windows(monkeypatch, held) -> asyncio.Event:
+    """Make the panes' row reads for queries where `held(query)` wait until the event
+    returned is set (rows slow to come)."""
+    release = asyncio.Event()
+    window = StoragePane.window
+
+    async def slow_window(self, offset, limit):
+        if held(self.query):
+            await release.wait()
+        return await window(self, offset, limit)
+
+    monkeypatch.setattr(StoragePane, "window", slow_window)
+    return release
+
+
+async def test_the_search_bar_goes_when_the_first_matches_come(
+    desk_db, config, monkeypatch
+) -> None:
+    """After Enter the bar takes no more keys, but stays over the footer until the
+    pane has its first matches, so that both change in one paint; if the matches are
+    slow it goes anyway, soon."""
+    release = hold_windows(monkeypatch, lambda query: query.search)
+    monkeypatch.setattr(tui_app, "REQUERY_LINGER", 30.0)  # only the rows close it here
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("slash", *"traffic", "enter")
+        await pilot.pause(0.2)
+        assert app.search_bar.display and not app.search_bar.is_open
+        assert app.focused is stream  # keys are the desk's again: j moves the cursor
+        assert stream.current() is None  # the old rows are gone, the new not yet read
+        release.set()
+        await settle(pilot, lambda: not app.search_bar.display)
+        assert stream.current() is not None and "traffic" in stream.current()["text"].lower()
+
+        release.clear()
+        monkeypatch.setattr(tui_app, "REQUERY_LINGER", 0.1)
+        await pilot.press("slash", "home", "ctrl+k", *"traffic", "enter")
+        await settle(pilot, lambda: not app.search_bar.display)  # without its rows
+        assert stream.current() is None
+        release.set()
+        await settle(pilot, lambda: stream.current() is not None)
+
+
+async def test_a_filters_title_changes_with_its_first_rows(desk_db, config, monkeypatch) -> None:
+    """The title names the filter in the same paint as the rows it gives: never a title
+    over rows it does not describe, for longer than REQUERY_LINGER when rows are slow."""
+    release = hold_windows(monkeypatch, lambda query: query.sentiment)
+    monkeypatch.setattr(tui_app, "REQUERY_LINGER", 30.0)
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        before = pane_title(app)
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        assert pane_title(app) == before and "▼" not in before
+        release.set()
+        await settle(pilot, lambda: stream.current() is not None)
+        assert "▼" in pane_title(app) and stream.current()["sentiment_compound"] <= -0.05
+
+        release.clear()
+        monkeypatch.setattr(tui_app, "REQUERY_LINGER", 0.1)
+        await pilot.press("s")  # neutral, its rows held back
+        await settle(pilot, lambda: "●" in pane_title(app), state=lambda: pane_title(app))
+        assert stream.current() is None and "counting…" in pane_title(app)
+        release.set()
+        await settle(pilot, lambda: stream.current() is not None)
 
 
 def pane_title(app, index: int = 0) -> str:
