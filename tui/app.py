@@ -29,13 +29,10 @@ from storage.feed import ChangeFeed
 from storage.outbox import OutboxState
 from storage.panes import PaneQuery
 from storage.posts import utc_text
-from tui.compose_screen import ComposeScreen
 from tui.data import StoragePane
 from tui.dialogs import ConfirmScreen
-from tui.flag_screen import FlagScreen
-from tui.handoff_screens import AuditScreen, HandOffScreen, MetricsScreen, ShiftHandoffScreen
 from tui.idle_gc import IdleCollector
-from tui.outbox_screen import OutboxScreen
+from tui.operator_actions import OperatorActions
 from tui.schedule_actions import RunOfShowActions
 from tui.screens import HelpScreen
 from tui.settings import DeskSettings
@@ -65,7 +62,7 @@ DESK_KEYS_ACTIONS = frozenset({
 })  # fmt: skip
 
 
-class EventDeskApp(RunOfShowActions, App[None]):
+class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
     """The desk. Reads SQLite and follows its change feed; runs a replay if told to."""
 
     CSS_PATH = "app.tcss"
@@ -190,6 +187,10 @@ class EventDeskApp(RunOfShowActions, App[None]):
         self.notify("The run-of-show has no filters: this works on the stream and the inbox.",
                     markup=False)  # fmt: skip
         return None
+
+    def selected_row(self) -> dict[str, Any] | None:
+        pane = self.panes[self.active]
+        return pane.post_list.current() if isinstance(pane, DeskPane) else None
 
     def desk_now(self) -> datetime:
         """The desk's time: a replayed event's own clock, else the settings' clock."""
@@ -527,66 +528,6 @@ class EventDeskApp(RunOfShowActions, App[None]):
             self.search_bar.close()
         else:  # the bar goes with the first rows found (see _requery)
             self._requery(search=event.words or None)
-
-    # -- operator actions (issue 4's dialogs) -------------------------------------------
-
-    async def _selected_post(self) -> dict[str, Any] | None:
-        """The whole stored post under the active pane's cursor, or a notice why not."""
-        pane = self.panes[self.active]
-        row = pane.post_list.current() if isinstance(pane, DeskPane) else None
-        if row is None or self.db is None:
-            self.notify("Select a post in the stream or the inbox first.", markup=False)
-            return None
-        return await queries.post(self.db, row["id"])
-
-    @work(name="reply", group="dialogs", exit_on_error=False)
-    async def action_reply(self) -> None:
-        post = await self._selected_post()
-        if post is not None and self.db is not None:
-            operator = operator_for(self.settings.config, self.settings.operator)
-            await self.push_screen_wait(
-                ComposeScreen(post, self.settings.config, operator, self.db)
-            )
-
-    @work(name="flag", group="dialogs", exit_on_error=False)
-    async def action_flag(self) -> None:
-        post = await self._selected_post()
-        if post is not None and self.db is not None:
-            await self.push_screen_wait(FlagScreen(post, self.settings.operator, self.db))
-
-    @work(name="hand-off", group="dialogs", exit_on_error=False)
-    async def action_hand_off(self) -> None:
-        post = await self._selected_post()
-        if post is not None and self.db is not None:
-            config, login = self.settings.config, self.settings.operator
-            await self.push_screen_wait(HandOffScreen(post, config, login, self.db))
-
-    def action_shift_handoff(self) -> None:
-        if self.db is not None:
-            self.push_screen(
-                ShiftHandoffScreen(
-                    self.settings.config,
-                    self.db,
-                    self.settings.operator,
-                    start=utc_text(self.settings.config.event.start_utc),
-                    clock=self.desk_now,
-                )  # fmt: skip
-            )
-
-    def action_outbox(self) -> None:
-        if self.db is not None:
-            self.push_screen(OutboxScreen(self.settings.config, self.db, self.settings.operator))
-
-    def action_metrics(self) -> None:
-        if self.db is not None:
-            since = utc_text(self.settings.config.event.start_utc)
-            self.push_screen(
-                MetricsScreen(self.settings.config, self.db, since=since, clock=self.desk_now)
-            )
-
-    def action_audit(self) -> None:
-        if self.db is not None:
-            self.push_screen(AuditScreen(self.db, self.zone))
 
     @work(name="quit", group="dialogs", exit_on_error=False)
     async def action_quit(self) -> None:
