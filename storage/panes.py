@@ -191,19 +191,23 @@ async def window(db: Database, query: PaneQuery, offset: int, limit: int) -> lis
         return [decode(row) for row in rows]
     # Unanswered (oldest first), then answered (newest first): two index walks instead
     # of sorting the whole inbox on every window.
-    waiting = int(
-        await db.scalar(
-            f"SELECT count(*) FROM {query.table} WHERE {where} AND posts.answered_by IS NULL",
-            params,
-        )
+    found = await db.fetchall(
+        f"{select} AND posts.answered_by IS NULL ORDER BY {key} LIMIT ? OFFSET ?",
+        (*params, limit, offset),
     )
-    found: list[Any] = []
-    if offset < waiting:
-        found = await db.fetchall(
-            f"{select} AND posts.answered_by IS NULL ORDER BY {key} LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
     if len(found) < limit:
+        # Where the answered posts begin: right after these, unless the window lies
+        # wholly past the unanswered ones. Only then are they counted (tens of ms over
+        # a big inbox, on every window, held every read behind it).
+        waiting = offset + len(found)
+        if not found and offset:
+            waiting = int(
+                await db.scalar(
+                    f"SELECT count(*) FROM {query.table} WHERE {where} "
+                    "AND posts.answered_by IS NULL",
+                    params,
+                )
+            )
         found += await db.fetchall(
             f"{select} AND posts.answered_by IS NOT NULL ORDER BY {key} DESC LIMIT ? OFFSET ?",
             (*params, limit - len(found), max(0, offset - waiting)),
