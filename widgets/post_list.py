@@ -465,7 +465,9 @@ class PostList(SteadyScrollView, can_focus=True):
             self.reload()
 
     def on_focus(self, event: events.Focus) -> None:
-        quiet_focus(self, event, self.cursor)
+        # New rows on their way (a search just entered) repaint every line, the cursor's
+        # with them: a repaint of it now would only be a paint of its own, too early.
+        quiet_focus(self, event, None if self.arriving else self.cursor)
 
     def on_blur(self, event: events.Blur) -> None:
         quiet_focus(self, event, self.cursor)

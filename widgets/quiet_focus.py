@@ -25,14 +25,18 @@ class QuietScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
-def quiet_focus(widget: Widget, event: events.Focus | events.Blur, cursor_line: int) -> None:
+def quiet_focus(
+    widget: Widget, event: events.Focus | events.Blur, cursor_line: int | None
+) -> None:
     """Take `event` instead of Textual's default handler: note the focus without a
     restyle (the widget's CSS has no `:focus` rules; its cursor line picks its style from
-    `has_focus` when painted), repaint the cursor's line, and tell the parent."""
+    `has_focus` when painted), repaint the cursor's line (None: no line to repaint, all
+    are about to be), and tell the parent."""
     event.prevent_default()
     focused = isinstance(event, events.Focus)
     widget.set_reactive(Widget.has_focus, focused)
-    widget.refresh_line(cursor_line)  # type: ignore[attr-defined]  # a ScrollView's
+    if cursor_line is not None:
+        widget.refresh_line(cursor_line)  # type: ignore[attr-defined]  # a ScrollView's
     if widget.parent is not None:
         sent = events.DescendantFocus if focused else events.DescendantBlur
         widget.parent.post_message(sent(widget))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -27,6 +27,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 
@@ -40,6 +41,17 @@ class SearchField(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        bar = self.parent
+        if isinstance(bar, SearchBar) and bar.closing:
+            # Leaving with Enter: the bar goes with the search's first rows, in their
+            # paint; restyling and repainting the field now would be a paint of its own.
+            event.prevent_default()
+            self.set_reactive(Widget.has_focus, False)
+            self.set_reactive(Input._cursor_visible, False)
+            if self._blink_timer is not None:
+                self._blink_timer.pause()
 
 
 class SearchBar(Horizontal):

@@ -15,6 +15,7 @@ from eventdesk.sources.replay import ReplaySource
 from storage import Database
 from tests.conftest import tweet_line, write_lines
 from tui.app import EventDeskApp
+from tui.data import StoragePane
 from tui.settings import DeskSettings
 
 OURS = ("1400000000000000001", "KingsmerePolice", "Kingsmere Police")
@@ -179,3 +180,18 @@ def count_refreshes(widget) -> list[tuple[tuple, bool]]:
 
     widget.refresh = spy
     return calls
+
+
+def hold_windows(monkeypatch, held) -> asyncio.Event:
+    """Make the panes' row reads for queries where `held(query)` wait until the event
+    returned is set (rows slow to come)."""
+    release = asyncio.Event()
+    window = StoragePane.window
+
+    async def slow_window(self, offset, limit):
+        if held(self.query):
+            await release.wait()
+        return await window(self, offset, limit)
+
+    monkeypatch.setattr(StoragePane, "window", slow_window)
+    return release

@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 from storage import Database, panes
 from storage.posts import write_batch
 from tests.conftest import times, tweet_line
-from tests.tui.conftest import FROZEN, ingest_lines, lists, loaded, make_app, settle
+from tests.tui.conftest import (
+    FROZEN,
+    hold_windows,
+    ingest_lines,
+    lists,
+    loaded,
+    make_app,
+    settle,
+)
 from tui import app as tui_app
 from tui.data import StoragePane
 from tui.screens import HelpScreen
@@ -409,21 +417,6 @@ async def test_the_search_bar_takes_every_key_until_enter_or_escape(desk_db, con
         await pilot.press("escape")
         await pilot.press("2", "slash")  # the run-of-show lists no posts to search
         assert not app.search_bar.is_open
-
-
-def hold_windows(monkeypatch, held) -> asyncio.Event:
-    """Make the panes' row reads for queries where `held(query)` wait until the event
-    returned is set (rows slow to come)."""
-    release = asyncio.Event()
-    window = StoragePane.window
-
-    async def slow_window(self, offset, limit):
-        if held(self.query):
-            await release.wait()
-        return await window(self, offset, limit)
-
-    monkeypatch.setattr(StoragePane, "window", slow_window)
-    return release
 
 
 async def test_the_search_bar_goes_when_the_first_matches_come(

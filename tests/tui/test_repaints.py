@@ -8,7 +8,16 @@ from datetime import UTC, datetime
 from textual.geometry import Region
 
 from tests.conftest import times, tweet_line
-from tests.tui.conftest import count_refreshes, ingest_lines, lists, loaded, make_app, settle
+from tests.tui.conftest import (
+    count_refreshes,
+    hold_windows,
+    ingest_lines,
+    lists,
+    loaded,
+    make_app,
+    settle,
+)
+from tui import app as tui_app
 from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.post_list import RELOAD_GAP, PostList
@@ -363,6 +372,32 @@ async def test_the_search_bar_opens_on_the_footers_line_and_repaints_little(
         )
         assert app.get_widget_at(line.x + 1, line.y)[0] in footer.query("FooterKey")
         assert list(footer.query("FooterKey")) == keys  # the very same widgets
+
+
+async def test_enter_paints_nothing_until_the_search_has_rows(
+    desk_db, config, monkeypatch
+) -> None:
+    """Enter moves the keys back to the list at once, but nothing is drawn until the
+    search's first rows are placed: then the rows, the title and the footer's line come
+    back in one paint (a paint of its own for the focus would push theirs to the next
+    frame)."""
+    release = hold_windows(monkeypatch, lambda query: query.search)
+    monkeypatch.setattr(tui_app, "REQUERY_LINGER", 30.0)
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("slash", *"traffic")
+        await pilot.pause()
+        drawn = count_drawn_lines(app)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.focused is stream and app.search_bar.display
+        assert drawn == []
+        release.set()
+        await settle(pilot, lambda: not app.search_bar.display)
+        painted = {type(widget).__name__ for widget, _ in drawn}
+        assert {"PostList", "Static", "FooterKey"} <= painted, painted
 
 
 async def test_a_followed_list_renders_each_posts_line_once(desk_db, config) -> None:
