@@ -23,6 +23,10 @@ from typing import Any
 from eventdesk.urgency_anchors import _COMMON, _VERY_COMMON, parsed
 
 MAX_EXACT = 128  # phrases a piece of pattern may be known to match before it is summarised
+# Characters of a phrase the gate looks for: any start of a required phrase is required
+# too, and on the demo the first 12 let through as few posts as whole phrases while
+# the gate's expression compiled in 0.08 s instead of 0.13 (in every scoring process).
+GATE_CHARS = 12
 # Words a police desk sees far more often than everyday text does: poor phrases to test.
 _DESK_WORDS = frozenset(
     [
@@ -296,9 +300,9 @@ class PhraseGate:
             for phrase in phrases or ():
                 start = aligned(phrase)
                 if start is not None:
-                    starts.add(start)
+                    starts.add(start[:GATE_CHARS])
                 else:
-                    loose.add(phrase.replace(_START, "").replace(_END, ""))
+                    loose.add(phrase.replace(_START, "").replace(_END, "")[:GATE_CHARS])
         self.phrases = frozenset(starts), frozenset(loose)
         self._starts = re.compile(_GAP + _trie(starts)) if starts else None
         self._loose = re.compile(_trie(loose)) if loose else None
