@@ -18,6 +18,8 @@ from eventdesk.vader import Vader
 
 CHUNK = 500  # characters; short posts (≤ 280, most long ones) go through VADER whole
 RECENT = 8192  # texts whose scores are remembered, in each of two generations
+RECENT_CHARS = 320  # the longest text remembered: a repost of a full post fits, and a
+# stream of long posts cannot make the memory grow past some tens of megabytes
 _ALPHA = 15.0  # VADER's normalisation constant: compound = s / sqrt(s² + α)
 _BREAK = re.compile(r"(?<=[.!?\n])\s+|\s+")
 
@@ -73,6 +75,8 @@ class SentimentScorer:
             found = self._older.get(text)
             if found is None:
                 found = self._scored(text)
+                if len(text) > RECENT_CHARS:
+                    return found
             if len(self._recent) >= RECENT:
                 self._older, self._recent = self._recent, {}
             self._recent[text] = found

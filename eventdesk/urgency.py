@@ -46,6 +46,7 @@ QUOTE_MAX = 80  # characters of the post quoted in a reason
 _SHORT_POST = 4 * GUARD_WINDOW  # longer posts find each guard's matches once, not per match
 EVENT_CATEGORY = defaults.EMERGENCY  # the category of the event config's own phrases
 RECENT = 8192  # texts whose answers are remembered, in each of two generations
+RECENT_CHARS = 320  # the longest text remembered (see eventdesk.sentiment)
 _UNSEEN: Any = object()  # a text not remembered (None is an answer)
 
 _SPACE = " "
@@ -212,6 +213,8 @@ class UrgencyDetector:
                 except Exception:  # never stop ingest; the post's author can fix nothing
                     log.exception("urgency check failed on a post of %d characters", len(text))
                     return None
+                if len(text) > RECENT_CHARS:
+                    return found
             if len(self._recent) >= RECENT:
                 self._older, self._recent = self._recent, {}
             self._recent[text] = found

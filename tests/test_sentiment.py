@@ -113,3 +113,14 @@ def test_remembered_scores_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatc
     for text in texts:
         assert scorer.scores(text) == fresh._scored(text)
         assert len(scorer._recent) <= 5 and len(scorer._older) <= 5
+
+
+def test_long_texts_are_not_remembered() -> None:
+    import eventdesk.sentiment as sentiment
+
+    scorer = SentimentScorer()
+    long_text = "great " * (sentiment.RECENT_CHARS // 6 + 1)
+    assert scorer.scores(long_text) == SentimentScorer()._scored(long_text)
+    assert long_text not in scorer._recent and "great" not in scorer._recent
+    scorer.scores("great")
+    assert "great" in scorer._recent

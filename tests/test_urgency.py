@@ -360,3 +360,11 @@ def test_a_repeated_text_gets_the_answer_it_got_before(monkeypatch: pytest.Monke
     monkeypatch.setattr(detector, "_check", lambda text: calls.append(text))
     detector.check(texts[-1])
     assert calls == []  # answered from memory
+
+
+def test_long_texts_are_not_remembered(detector: UrgencyDetector) -> None:
+    import eventdesk.urgency as urgency
+
+    text = "man with a knife " + "x" * urgency.RECENT_CHARS
+    assert detector.check(text) is not None
+    assert text not in detector._recent and text not in detector._older
