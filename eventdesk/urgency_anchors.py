@@ -8,6 +8,7 @@ anchors cannot be worked out runs on every post, so the shortcut never changes a
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Sequence
@@ -28,12 +29,21 @@ def anchor_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
     try:
         from re import _parser  # type: ignore[attr-defined]  # the stdlib's regex parser
 
-        literals, _ = _Anchors(_parser).required(_parser.parse(pattern.pattern), True)
+        literals, _ = _Anchors(_parser).required(parsed(pattern.pattern), True)
     except Exception:  # noqa: BLE001 - any surprise means "no shortcut", never an error
         return None
     if not literals:
         return None
     return frozenset(_key(literal) for literal in literals)
+
+
+@functools.lru_cache(maxsize=512)
+def parsed(source: str) -> Any:
+    """The standard library's parse tree of a pattern, read once for both the anchor
+    words and the required phrases (`urgency_phrases`); nothing changes the tree."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    return _parser.parse(source)
 
 
 def _key(literal: str) -> str:

@@ -140,40 +140,88 @@ def prepared(
     its raw JSON, whether it is in the hashtag, inbox and own lanes, its sentiment
     (compound, pos, neu, neg) and urgency: a plain tuple of Prepared's shape, which is
     all a worker process sends back."""
-    hashtags = post.hashtags
+    # The fields unpacked once, not read one attribute at a time; and text already
+    # ASCII (most of it) is storable as it is, without a call to find that out.
+    (
+        post_id,
+        _,
+        author_id,
+        username,
+        name,
+        text,
+        conversation_id,
+        reply_user,
+        reply_to_id,
+        quote_of_id,
+        repost_of_id,
+        hashtags,
+        mentions,
+        urls,
+        metrics,
+        lang,
+    ) = post if isinstance(post, PostFields) else _fields(post)
     row = (
-        post.id,
+        post_id,
         created,
-        storable(post.author_id),
-        storable(post.author_username),
-        storable(post.author_name),
-        storable(post.text),
-        post.conversation_id,
-        post.in_reply_to_user_id,
-        post.reply_to_id,
-        post.quote_of_id,
-        post.repost_of_id,
-        _json_list(hashtags),
-        _json_list(post.mentions),
-        _json_list(post.urls),
-        orjson.dumps(post.metrics).decode() if post.metrics else "{}",
-        post.lang,
+        author_id if author_id.isascii() else storable(author_id),
+        username if username.isascii() else storable(username),
+        name if name.isascii() else storable(name),
+        text if text.isascii() else storable(text),
+        conversation_id,
+        reply_user,
+        reply_to_id,
+        quote_of_id,
+        repost_of_id,
+        _json_list(hashtags) if hashtags else "[]",
+        _json_list(mentions) if mentions else "[]",
+        _json_list(urls) if urls else "[]",
+        orjson.dumps(metrics).decode() if metrics else "{}",
+        lang,
         *lanes,
         *(scores or _NO_SCORES),
         urgency is not None,
         urgency.category if urgency else None,
         urgency.reason if urgency else None,
     )
+    if not hashtags:
+        tags: tuple[str, ...] = ()
+    elif len(hashtags) == 1:
+        tag = hashtags[0].lower()
+        tags = (tag if tag.isascii() else storable(tag),)
+    else:
+        tags = tuple(dict.fromkeys(storable(tag.lower()) for tag in hashtags))
     return (
-        post.id,
+        post_id,
         row,
-        storable(raw),
-        tuple(dict.fromkeys(storable(tag.lower()) for tag in hashtags)) if hashtags else (),
+        raw if raw.isascii() else storable(raw),
+        tags,
         created[:16],
         _LANE_NAMES[lanes],
         scores[0] if scores else 0.0,
-        post.reply_to_id if lanes[2] else None,
+        reply_to_id if lanes[2] else None,
         lanes[1],
+    )
+
+
+def _fields(post: Post) -> PostFields:
+    """A Post's first fields, as the parse reads them."""
+    return PostFields(
+        post.id,
+        post.created_at,
+        post.author_id,
+        post.author_username,
+        post.author_name,
+        post.text,
+        post.conversation_id,
+        post.in_reply_to_user_id,
+        post.reply_to_id,
+        post.quote_of_id,
+        post.repost_of_id,
+        post.hashtags,
+        post.mentions,
+        post.urls,
+        post.metrics,
+        post.lang,
     )
 
 

@@ -184,3 +184,30 @@ async def test_reposts_amplify_but_do_not_ask_or_alarm(tmp_path, db_path, config
     ]  # fmt: skip
     _, rows, _, _ = await ingest(db_path, write_lines(tmp_path / "e.jsonl", lines), config)
     assert [(r["in_inbox"], r["urgent"]) for r in rows] == [(0, 0), (1, 1)]
+
+
+def test_a_worker_batch_makes_no_cycles_and_leaves_the_collector_on(
+    tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A scoring process runs each batch with the garbage collector off: right only while
+    # a batch leaves no reference cycles behind, the tricky lines included.
+    import gc
+    import marshal
+
+    from eventdesk import ingest as module
+    from eventdesk.sources.base import SourceChunk
+
+    monkeypatch.setattr(module, "_worker", module.Processor(config))
+    data = mixed_event(tmp_path).read_bytes()
+    chunk = SourceChunk(1, data.count(b"\n"), data, None)
+    assert gc.isenabled()
+    posts, _lines, rejected, _ignored = marshal.loads(module._process_in_worker(chunk))
+    assert gc.isenabled()
+    assert posts and rejected
+    gc.collect()
+    gc.disable()
+    try:
+        module.process_batch(module._worker, chunk)
+        assert gc.collect() == 0  # nothing the batch built needed the collector
+    finally:
+        gc.enable()

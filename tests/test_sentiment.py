@@ -92,3 +92,35 @@ def test_split_covers_the_text_in_bounded_pieces(text: str) -> None:
     pieces = split_text(text)
     assert "".join(pieces) == text
     assert all(len(p) <= CHUNK for p in pieces)
+
+
+def test_a_repeated_text_gets_the_scores_it_got_the_first_time() -> None:
+    scorer = SentimentScorer()
+    spy = CountingVader(scorer._vader)
+    scorer._vader = spy  # type: ignore[assignment]
+    repost = "RT @KingsmerePolice: Great work by the night shift 👏 #KP24"
+    first = scorer.scores(repost)
+    assert scorer.scores(repost) == first == SentimentScorer().scores(repost)
+    assert len(spy.lengths) == 1  # scored once
+
+
+def test_remembered_scores_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    import eventdesk.sentiment as sentiment
+
+    monkeypatch.setattr(sentiment, "RECENT", 5)
+    scorer, fresh = SentimentScorer(), SentimentScorer()
+    texts = [f"post {i % 13} is {'great' if i % 3 else 'awful'}" for i in range(200)]
+    for text in texts:
+        assert scorer.scores(text) == fresh._scored(text)
+        assert len(scorer._recent) <= 5 and len(scorer._older) <= 5
+
+
+def test_long_texts_are_not_remembered() -> None:
+    import eventdesk.sentiment as sentiment
+
+    scorer = SentimentScorer()
+    long_text = "great " * (sentiment.RECENT_CHARS // 6 + 1)
+    assert scorer.scores(long_text) == SentimentScorer()._scored(long_text)
+    assert long_text not in scorer._recent and "great" not in scorer._recent
+    scorer.scores("great")
+    assert "great" in scorer._recent

@@ -245,3 +245,39 @@ def test_a_connection_left_open_by_an_error_does_not_keep_the_process_alive(
     )
     done = subprocess.run([sys.executable, "-c", script], timeout=30, capture_output=True)
     assert done.returncode == 3, done.stderr
+
+
+async def test_replies_to_our_posts_are_still_found_by_an_index_at_schema_10(
+    db_path: Path,
+) -> None:
+    db = await Database.open(db_path)
+    try:
+        indexes = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
+        assert "posts_reply_to" not in indexes and "posts_lane_own_replies" in indexes
+        plan = await db.fetchall(
+            "EXPLAIN QUERY PLAN SELECT min(id), reply_to_id FROM posts WHERE in_own AND "
+            "reply_to_id IN (?, ?) GROUP BY reply_to_id",
+            (1, 2),
+        )
+        assert any("posts_lane_own_replies" in row[-1] for row in plan), [r[-1] for r in plan]
+    finally:
+        await db.close()
+
+
+async def test_a_version_9_database_loses_only_the_reply_to_index(db_path: Path) -> None:
+    from storage.schema import MIGRATIONS
+
+    conn = sqlite3.connect(db_path)
+    for script in MIGRATIONS[:9]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 9")
+    conn.close()
+    db = await Database.open(db_path)
+    try:
+        await write_batch(db, [post(1), post(2)], source="t")
+        assert await db.scalar("PRAGMA user_version") == LATEST == 10
+        names = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
+        assert "posts_reply_to" not in names and "posts_conversation" in names
+        assert await db.scalar("SELECT count(*) FROM posts") == 2
+    finally:
+        await db.close()

@@ -342,3 +342,29 @@ def test_default_patterns_have_no_nested_unbounded_repeats(detector: UrgencyDete
     patterns += [p for r in detector.rules for p in (r.requires, r.unless) if p is not None]
     nested = [p.pattern[:60] for p in patterns if _nested_unbounded(_parser.parse(p.pattern))]
     assert nested == []
+
+
+def test_a_repeated_text_gets_the_answer_it_got_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    import eventdesk.urgency as urgency
+
+    monkeypatch.setattr(urgency, "RECENT", 4)
+    detector, fresh = (
+        UrgencyDetector.from_config(UrgencyConfig()),
+        UrgencyDetector.from_config(UrgencyConfig()),
+    )
+    texts = ["there's a man with a knife outside", "lovely day", "help he's not breathing"]
+    for text in texts * 5 + [f"post {i}" for i in range(20)] + texts:
+        assert detector.check(text) == fresh._check(text)
+        assert len(detector._recent) <= 4 and len(detector._older) <= 4
+    calls = []
+    monkeypatch.setattr(detector, "_check", lambda text: calls.append(text))
+    detector.check(texts[-1])
+    assert calls == []  # answered from memory
+
+
+def test_long_texts_are_not_remembered(detector: UrgencyDetector) -> None:
+    import eventdesk.urgency as urgency
+
+    text = "man with a knife " + "x" * urgency.RECENT_CHARS
+    assert detector.check(text) is not None
+    assert text not in detector._recent and text not in detector._older

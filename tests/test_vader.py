@@ -50,6 +50,11 @@ EDGE_CASES = [
     "VERY kind of but but",
     "🚓🚓 on the high street 🚓",
     "é 🚓 ü🚓🚓x",
+    "😂",
+    "😂😂 ",
+    " 😂\t😂\n😂  😂x",
+    "❤️❤️ love it 👏🏽👏🏽",
+    "a\x00😂 b",
 ]
 
 
@@ -117,3 +122,11 @@ def test_demo_event_texts_score_as_vader_does(config) -> None:
 def test_every_emoji_vader_describes_is_outside_ascii() -> None:
     # Vader skips the emoji walk for an ASCII post; that is only right while this holds.
     assert RAW.emojis and not any(key.isascii() for key in RAW.emojis)
+
+
+def test_emoji_anywhere_are_described_as_vader_does() -> None:
+    rng = random.Random(5)
+    pieces = ["😂", "🚓", "❤️", "👏🏽", "💔", " ", "  ", "\t", "\n", "good", "x", "é", "!", "\x00"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    assert [t for t in texts if OURS._describe_emoji(t) != OURS._walked(t)] == []
+    assert [t for t in texts if OURS.polarity_scores(t) != RAW.polarity_scores(t)] == []
