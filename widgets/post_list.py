@@ -475,22 +475,20 @@ class PostList(SteadyScrollView, can_focus=True):
     # -- rendering ------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
-        base = self.base_style
+        base, width, top, left = self.line_view
+        index = top + y
         if index >= self.lines:
             return Strip.blank(width, base)
         row = self._rows.get(index)
         if row is None:
             self._need(index)
-            style = self.get_component_rich_style("post-list--loading")
+            style = self.component_style("post-list--loading")
             return Strip([Segment(" …", base + style)]).crop_extend(0, width, base)
-        left = int(self.scroll_offset.x)
         if index == self.cursor:
             segments = self._render_row(row, base)
             # Over the row's own styles: each of them carries the pane's background.
             focused = "post-list--cursor-focused" if self.has_focus else "post-list--cursor"
-            cursor = self.get_component_rich_style(focused)
+            cursor = self.component_style(focused)
             segments = list(Segment.apply_style(segments, post_style=cursor))
             base = base + cursor  # to the pane's edge
             return Strip(segments).crop_extend(left, left + width, base)
@@ -510,7 +508,7 @@ class PostList(SteadyScrollView, can_focus=True):
         return strip
 
     def _render_row(self, row: Row, base: Style) -> list[Segment]:
-        style = self.get_component_rich_style
+        style = self.component_style
         moment = datetime.fromisoformat(row["created_at"].replace("Z", "+00:00"))
         glyph, glyph_class = sentiment_glyph(row["sentiment_compound"])
         urgent = "!" if row["urgent"] else " "

@@ -223,21 +223,19 @@ class ScheduleList(SteadyScrollView, can_focus=True):
     # -- rendering ------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
-        base = self.base_style
+        base, width, top, x = self.line_view
+        index = top + y
         if index >= len(self.items):
             return Strip.blank(width, base)
         line = self._render_item(self.items[index], base)
         if index == self.cursor:
             cursor = "schedule-list--cursor-focused" if self.has_focus else "schedule-list--cursor"
-            line = line.apply_style(self.get_component_rich_style(cursor))
-        x = int(self.scroll_offset.x)
+            line = line.apply_style(self.component_style(cursor))
         return line.crop_extend(x, x + width, base)
 
     def _render_item(self, item: ScheduledPost, base: Style) -> Strip:
         """time · glyph · @account · state and status · text, every string literal."""
-        style = self.get_component_rich_style
+        style = self.component_style
         upcoming = item is self.next
         if upcoming:
             glyph, glyph_class = NEXT
