@@ -3,8 +3,8 @@
 Reply, flag and hand off the post under the active pane's cursor; open the shift
 handoff, the outbox, the metrics and the audit log. Each opens its dialog (tui/) over
 the desk; the dialogs do the writing. The App provides `db` (None until open),
-`settings` (tui.settings.DeskSettings) and `zone`, and overrides `selected_row` (and
-`desk_now` when its clock is a replay's).
+`settings` (tui.settings.DeskSettings), `zone` and `desk_now`, and overrides
+`selected_row`.
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ class OperatorActions(_Base):
     settings: DeskSettings
     zone: ZoneInfo
 
-    def desk_now(self) -> datetime:
-        """The desk's time (an App replaying an event gives the replay's)."""
-        return self.settings.clock()
+    if TYPE_CHECKING:
+
+        def desk_now(self) -> datetime: ...  # the App's (a replay's clock, or the settings')
 
     def selected_row(self) -> dict[str, Any] | None:
         """The post under the active pane's cursor, if it lists posts (the App's panes)."""

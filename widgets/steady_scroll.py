@@ -13,9 +13,8 @@ size on screen: a followed pane over a whole event grows twice a second, and a m
 posts with one more still draw the same one-cell thumb at the top.
 
 A line's base style, width and offsets (`line_view`) are read once for all the lines
-of one paint:
-Textual's `rich_style` walks the styles of every ancestor each time it is read, which
-was most of the time a list spent drawing a line it had already made. And the styles
+of one paint: Textual's `rich_style` walks the styles of every ancestor each time it
+is read, which was most of the time a list spent drawing a line it had already made. And the styles
 of its component classes (`component_style`) are kept until the styles change (a new
 theme, new CSS): Textual forgets them at every repaint, and working one out again
 matches the CSS anew, about a quarter of a millisecond each, for each paint.
@@ -78,14 +77,8 @@ class SteadyScrollBar(ScrollBar):
         self._drawn = self._thumb()
         return super().render()
 
-    def watch_window_virtual_size(self) -> None:
-        self._thumb_moved()
-
-    def watch_window_size(self) -> None:
-        self._thumb_moved()
-
-    def watch_position(self) -> None:
-        self._thumb_moved()
+    # However the window or the position changes, the drawing may stay the same.
+    watch_window_virtual_size = watch_window_size = watch_position = _thumb_moved
 
 
 class SteadyScrollView(ScrollView):
