@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 
 from textual.app import App, ComposeResult
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 
+from tests.tui.conftest import count_refreshes
 from widgets.steady_scroll import SteadyScrollBar, SteadyScrollView, thumb
 
 
@@ -44,17 +45,20 @@ class LinesApp(App[None]):
         yield Lines()
 
 
+async def lines_and_bar(app: LinesApp, pilot, rows: int) -> tuple[Lines, SteadyScrollBar]:
+    lines = app.query_one(Lines)
+    lines.virtual_size = Size(20, rows)
+    await pilot.pause()
+    bar = lines.vertical_scrollbar
+    assert isinstance(bar, SteadyScrollBar) and bar.display
+    return lines, bar
+
+
 async def test_the_scrollbar_repaints_only_when_its_thumb_moves() -> None:
     app = LinesApp()
     async with app.run_test(size=(30, 12)) as pilot:
-        lines = app.query_one(Lines)
-        lines.virtual_size = Size(20, 1_000_000)
-        await pilot.pause()
-        bar = lines.vertical_scrollbar
-        assert isinstance(bar, SteadyScrollBar) and bar.display
-        repaints = []
-        refresh = bar.refresh
-        bar.refresh = lambda *a, **k: (repaints.append(a), refresh(*a, **k))[1]
+        lines, bar = await lines_and_bar(app, pilot, 1_000_000)
+        repaints = count_refreshes(bar)
         for more in range(1, 50):  # a followed pane over a whole event, growing
             lines.virtual_size = Size(20, 1_000_000 + more)
             await pilot.pause()
@@ -65,3 +69,50 @@ async def test_the_scrollbar_repaints_only_when_its_thumb_moves() -> None:
         lines.scroll_to(y=18, animate=False)
         await pilot.pause()
         assert len(repaints) == 2  # scrolled: the thumb moved down
+
+
+async def test_the_bar_is_drawn_as_textual_draws_it() -> None:
+    """The bar's lines made without Rich are the lines Textual's own render makes, for
+    every thumb, in every state that changes its colours, at both thicknesses."""
+    app = LinesApp()
+    async with app.run_test(size=(30, 12)) as pilot:
+        lines, bar = await lines_and_bar(app, pilot, 100)
+        compared = set()
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            for thickness in (1, 2):
+                lines.styles.scrollbar_size_vertical = thickness
+                for virtual in (12, 13, 19, 57, 1000, 1_000_000):
+                    lines.virtual_size = Size(20, virtual)
+                    await pilot.pause()
+                    for y in (0, 1, virtual // 3, virtual // 2, virtual):
+                        lines.scroll_to(y=y, animate=False)
+                        await pilot.pause()
+                        for state in ("still", "hover", "grabbed"):
+                            bar.mouse_over = state == "hover"
+                            bar.grabbed = Offset(0, 0) if state == "grabbed" else None
+                            bar._layout_cache.clear()  # no visual kept from before
+                            bar._render_content()  # Textual's way, through Rich
+                            theirs = list(bar._render_cache.lines)
+                            ours = bar._bar_lines()
+                            assert ours == theirs, (theme, thickness, virtual, y, state)
+                            compared.add((bar.size.width, *bar._thumb(), state, theme))
+        assert len(compared) > 60  # many different drawings were compared
+
+
+async def test_a_moved_thumb_repaints_only_the_lines_it_changed() -> None:
+    app = LinesApp()
+    async with app.run_test(size=(30, 40)) as pilot:
+        lines, bar = await lines_and_bar(app, pilot, 1_000_000)
+        repaints = count_refreshes(bar)
+        lines.virtual_size = Size(20, 300)  # the one-cell thumb grows to five
+        await pilot.pause()
+        assert len(repaints) == 1 and len(repaints[0][0]) == 1
+        (region,) = repaints[0][0]
+        assert region.y <= 1 and 1 < region.height < bar.size.height // 2  # of 40 lines
+        # What is on screen after the partial repaint is the whole bar drawn afresh.
+        shown = bar.render_lines(bar.size.region)
+        bar._layout_cache.clear()
+        bar._render_content()
+        assert [line.text for line in shown] == [line.text for line in bar._render_cache.lines]
+        assert shown == bar._bar_lines()
