@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from eventdesk.text import visible
 from widgets.quiet_focus import quiet_focus
-from widgets.steady_scroll import SteadyScrollView
+from widgets.steady_scroll import SteadyScrollView, fitted
 
 Row = dict[str, Any]
 PAGE = 120  # rows fetched per query
@@ -168,6 +168,7 @@ class PostList(SteadyScrollView, can_focus=True):
         self._reloading = 0  # reloads reading now (see _reload_when_due)
         self.counted = False  # whether `total` is known, or still being counted
         self._strips: dict[tuple[Any, ...], Strip] = {}  # see render_line
+        self._clocks: dict[str, str] = {}  # see _clock
         self._when_shown: Callable[[], None] | None = None  # see replace_data
 
     # -- data ---------------------------------------------------------------------
@@ -503,27 +504,43 @@ class PostList(SteadyScrollView, can_focus=True):
         if strip is None:
             if len(self._strips) >= STRIPS_KEPT:
                 self._strips.clear()
-            strip = Strip(self._render_row(row, base)).crop_extend(left, left + width, base)
+            segments = self._render_row(row, base)
+            strip = (
+                fitted(segments, width, base)
+                if left == 0
+                else Strip(segments).crop_extend(left, left + width, base)
+            )
             self._strips[key] = strip
         return strip
 
     def _render_row(self, row: Row, base: Style) -> list[Segment]:
-        style = self.component_style
-        moment = datetime.fromisoformat(row["created_at"].replace("Z", "+00:00"))
+        on = self.component_on
         glyph, glyph_class = sentiment_glyph(row["sentiment_compound"])
         urgent = "!" if row["urgent"] else " "
         answered = "✓" if row.get("answered_by") else " "
         author = visible(row["author_username"] or "?", newlines=False)
         text = visible(row["text"][:400], newlines=False)  # a row never needs more
         segments = [
-            Segment(f"{moment.astimezone(self.zone):%H:%M} ", base + style("post-list--time")),
-            Segment(glyph, base + style(glyph_class)),
-            Segment(urgent, base + style("post-list--urgent") if row["urgent"] else base),
-            Segment(answered, base + style("post-list--answered")),
-            Segment("⚑" if row.get("flagged") else " ", base + style("post-list--flagged")),
-            Segment("→" if row.get("assigned") else " ", base + style("post-list--assigned")),
-            Segment("✎" if row.get("claimed") else " ", base + style("post-list--claimed")),
-            Segment(f"@{author} ", base + style("post-list--author")),
+            Segment(self._clock(row["created_at"]), on(base, "post-list--time")),
+            Segment(glyph, on(base, glyph_class)),
+            Segment(urgent, on(base, "post-list--urgent") if row["urgent"] else base),
+            Segment(answered, on(base, "post-list--answered")),
+            Segment("⚑" if row.get("flagged") else " ", on(base, "post-list--flagged")),
+            Segment("→" if row.get("assigned") else " ", on(base, "post-list--assigned")),
+            Segment("✎" if row.get("claimed") else " ", on(base, "post-list--claimed")),
+            Segment(f"@{author} ", on(base, "post-list--author")),
             Segment(text, base),
         ]
         return segments
+
+    def _clock(self, created_at: str) -> str:
+        """'HH:MM ' in the event's zone for a stored UTC time, worked out once a minute
+        (a zone's offset only ever changes on a minute)."""
+        minute = created_at[:16]
+        shown = self._clocks.get(minute)
+        if shown is None:
+            if len(self._clocks) >= STRIPS_KEPT:
+                self._clocks.clear()
+            moment = datetime.fromisoformat(minute + "+00:00")
+            shown = self._clocks[minute] = f"{moment.astimezone(self.zone):%H:%M} "
+        return shown

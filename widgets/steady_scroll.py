@@ -26,6 +26,7 @@ from __future__ import annotations
 from math import ceil
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.color import Color
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -56,6 +57,33 @@ class LineView(NamedTuple):
     width: int  # the lines' width
     top: int  # the first line in view
     left: int  # the first column in view
+
+
+def fitted(segments: list[Segment], width: int, pad: Style) -> Strip:
+    """`Strip(segments).crop_extend(0, width, pad)` without measuring what is cut off:
+    a row's text may run far past the pane, and only its first cells are measured."""
+    out: list[Segment] = []
+    used = 0
+    for segment in segments:
+        text = segment.text
+        room = width - used
+        if text.isascii() and text.isprintable():  # one cell a character
+            if len(text) < room:
+                out.append(segment)
+                used += len(text)
+                continue
+            out.append(Segment(text[:room], segment.style))
+            return Strip(out, width)
+        cells = cell_len(text)
+        if cells < room:
+            out.append(segment)
+            used += cells
+            continue
+        out.append(segment.split_cells(room)[0])
+        return Strip(out, width)
+    if used < width:
+        out.append(Segment(" " * (width - used), pad))
+    return Strip(out, width)
 
 
 class SteadyScrollBar(ScrollBar):
@@ -155,7 +183,7 @@ class SteadyScrollView(ScrollView):
 
     _sizes_seen: tuple[Size, Size] | None = None
     _view: LineView | None = None  # while lines are painted
-    _components: dict[str, Style] | None = None  # see component_style
+    _components: dict[object, Style] | None = None  # see component_style
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
@@ -201,6 +229,16 @@ class SteadyScrollView(ScrollView):
         style = self._components.get(name)
         if style is None:
             style = self._components[name] = self.get_component_rich_style(name)
+        return style
+
+    def component_on(self, base: Style, name: str) -> Style:
+        """`base + component_style(name)`, kept as long as the component's style."""
+        if self._components is None:
+            self._components = {}
+        key = (base, name)
+        style = self._components.get(key)
+        if style is None:
+            style = self._components[key] = base + self.component_style(name)
         return style
 
     def notify_style_update(self) -> None:

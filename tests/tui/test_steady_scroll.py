@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Offset, Size
 from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 
 from tests.tui.conftest import count_refreshes
-from widgets.steady_scroll import SteadyScrollBar, SteadyScrollView, thumb
+from widgets.steady_scroll import SteadyScrollBar, SteadyScrollView, fitted, thumb
 
 
 def test_the_same_thumb_is_the_same_drawing() -> None:
@@ -116,3 +118,27 @@ async def test_a_moved_thumb_repaints_only_the_lines_it_changed() -> None:
         bar._render_content()
         assert [line.text for line in shown] == [line.text for line in bar._render_cache.lines]
         assert shown == bar._bar_lines()
+
+
+def test_fitted_is_crop_extend() -> None:
+    """A row fitted to the pane's width is what Textual's `crop_extend` makes of it, for
+    wide characters (CJK, emoji), zero-width ones and every width from none to past the
+    row's end."""
+    rng = random.Random(11)
+    pieces = ["HH:MM ", "▲", "!", "✓", "⚑", " ", "@someone ", "plain words ", "东京の夜 ",
+              "👮‍♀️ on patrol", "e\u0301", "a very long run of text " * 20, "", "␛[31m"]  # fmt: skip
+    styles = [Style(color="red"), Style(bold=True), Style(bgcolor="blue")]
+    pad = Style(bgcolor="black")
+    for _ in range(3000):
+        segments = [
+            Segment("".join(rng.choices(pieces, k=rng.randrange(1, 4))), rng.choice(styles))
+            for _ in range(rng.randrange(1, 8))
+        ]
+        width = rng.randrange(0, 120)
+        ours = fitted(segments, width, pad)
+        theirs = Strip(segments).crop_extend(0, width, pad)
+        assert ours.cell_length == theirs.cell_length == width
+        assert ours.text == theirs.text
+        assert [(s.text, s.style) for s in ours if s.text] == [
+            (s.text, s.style) for s in theirs if s.text
+        ]
