@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
-from textual.widgets import Static
 
+from widgets.pane_title import PaneTitle
 from widgets.post_list import PostList
 
 
@@ -30,7 +29,7 @@ class DeskPane(Vertical):
         self.filters = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(self.title_text), classes="desk-pane--title", markup=False)
+        yield PaneTitle(self.title_text, classes="desk-pane--title")
         yield self.post_list
 
     def show_title(self, position: str = "") -> None:
@@ -54,9 +53,6 @@ class DeskPane(Vertical):
             parts.append(f"▲ {post_list.waiting} new (g)")
         if position:
             parts.insert(0, f"[{position}]")
-        title = self.query_one(".desk-pane--title", Static)
-        text = " · ".join(parts)
-        if text != getattr(self, "_title_shown", None):  # a repaint only when it changed
-            self._title_shown = text
-            title.update(Content(text), layout=False)  # one line, the pane's width: fixed
+        title = self.query_one(PaneTitle)
+        title.update(" · ".join(parts))
         title.set_class(post_list.waiting > 0, "-waiting")

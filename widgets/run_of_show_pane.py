@@ -15,6 +15,7 @@ from eventdesk.runofshow import status
 from eventdesk.text import visible
 from storage.release import PauseState
 from storage.schedule import ScheduledPost
+from widgets.pane_title import PaneTitle
 from widgets.schedule_list import ScheduleList
 
 
@@ -54,7 +55,7 @@ class RunOfShowPane(Vertical):
         self.position = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(self.title_text), classes="run-of-show-pane--title", markup=False)
+        yield PaneTitle(self.title_text, classes="run-of-show-pane--title")
         yield self.schedule_list
         # The pane's own keys, always here: the footer stays the same for every pane.
         yield Static(Content(self.KEYS), classes="run-of-show-pane--keys", markup=False)
@@ -91,9 +92,6 @@ class RunOfShowPane(Vertical):
             self.position = position
         if not self.is_mounted:
             return
-        title = self.query_one(".run-of-show-pane--title", Static)
-        text = " · ".join(self.title_parts())
-        if text != getattr(self, "_title_shown", None):  # this runs every second
-            self._title_shown = text
-            title.update(Content(text), layout=False)  # one line, the pane's width: fixed
+        title = self.query_one(PaneTitle)
+        title.update(" · ".join(self.title_parts()))  # runs every second; repaints on change
         title.set_class(self.pause.paused, "-paused")

@@ -21,6 +21,7 @@ from tui import app as tui_app
 from tui.data import StoragePane
 from tui.screens import HelpScreen
 from widgets.desk_pane import DeskPane
+from widgets.pane_title import PaneTitle
 from widgets.post_list import PostList
 from widgets.urgent_banner import UrgentBanner
 
@@ -231,7 +232,7 @@ async def test_live_arrival_keeps_the_operators_cursor_and_view(desk_db, config)
         assert stream.current()["id"] == held
         assert stream._rows[int(stream.scroll_offset.y)]["id"] == first_visible
         assert stream.waiting == 4
-        assert "▲ 4 new" in str(app.query(DeskPane).first().query_one(".desk-pane--title").render())
+        assert "▲ 4 new" in app.query(DeskPane).first().query_one(PaneTitle).text
         await pilot.press("g")
         await settle(pilot, lambda: stream.waiting == 0 and stream.current()["id"] > held)
         assert stream.current()["text"] == "#KP24 brand new 3"
@@ -476,7 +477,7 @@ async def test_a_filters_title_changes_with_its_first_rows(desk_db, config, monk
 
 
 def pane_title(app, index: int = 0) -> str:
-    return str(app.query(DeskPane)[index].query_one(".desk-pane--title").render())
+    return app.query(DeskPane)[index].query_one(PaneTitle).text
 
 
 async def test_a_search_shows_its_first_matches_before_they_are_counted(

@@ -9,6 +9,7 @@ from textual.strip import Strip
 from eventdesk.text import visible
 from tests.tui.conftest import HOSTILE, make_app, settle
 from widgets.desk_pane import DeskPane
+from widgets.pane_title import PaneTitle
 from widgets.post_list import PostList
 from widgets.urgent_banner import UrgentBanner
 
@@ -122,3 +123,17 @@ async def test_urgent_banner_and_titles_are_literal(desk_db, config) -> None:
         plain = assert_inert_content(banner.render())
         assert "@[red]x[/]: @KingsmerePolice [@click=app.quit]help[/] man with a knife" in plain
         assert "␛]52;c;eA==␇ now" in plain
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+async def test_pane_titles_show_hostile_search_words_literally(hostile_app, case: str) -> None:
+    """A search's words are shown in the pane's title: as typed, never as markup or raw
+    control characters."""
+    app, pilot, stream = hostile_app
+    pane = app.query(DeskPane).first()
+    pane.filters = f"search: {HOSTILE[case]}"
+    pane.show_title()
+    await pilot.pause()
+    title = pane.query_one(PaneTitle)
+    plain = assert_inert([title.render_line(0)])
+    assert f"search: {visible(HOSTILE[case], newlines=False)}"[:30] in plain

@@ -30,6 +30,7 @@ from tui.schedule_screens import (
     ScheduleEditScreen,
 )
 from tui.settings import DeskSettings
+from widgets.pane_title import PaneTitle
 from widgets.quiet_focus import mark_active
 from widgets.run_of_show_pane import RunOfShowPane
 from widgets.schedule_list import ScheduleList
@@ -137,7 +138,7 @@ def lines(listing: ScheduleList) -> list[str]:
 
 
 def title(app: App) -> str:
-    return str(app.query_one(".run-of-show-pane--title").render())
+    return app.query_one(".run-of-show-pane--title", PaneTitle).text
 
 
 async def stored(path: Path, key: str) -> rows.ScheduledPost:
