@@ -127,6 +127,7 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         self.zone = settings.config.event.zone
         self.db: Database | None = None
         self.counts_db: Database | None = None  # the panes' long counts (see StoragePane)
+        self.keys_db: Database | None = None  # rows an operator waits for (see StoragePane)
         self.collector = IdleCollector()
         self.active = 0
         self.desk_role = DeskRole.STARTING
@@ -233,6 +234,7 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
     async def open_desk(self) -> None:
         self.db = await Database.open(self.settings.db_path)
         self.counts_db = await Database.open_reader(self.settings.db_path)
+        self.keys_db = await Database.open_reader(self.settings.db_path)
         # Mark the feed's start before the first load, so nothing committed in between
         # is missed.
         feed = ChangeFeed(self.db, interval=0.25)
@@ -240,7 +242,7 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         for index, query in self._queries.items():
             pane = self.panes[index]
             assert isinstance(pane, DeskPane)
-            pane.post_list.replace_data(StoragePane(self.db, query, self.counts_db))
+            pane.post_list.replace_data(self._pane_data(query))
         self.load_run_of_show()
         self.set_interval(self.settings.refresh_seconds, self.refresh_status)
         self.refresh_status()
@@ -426,6 +428,10 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
 
     # -- actions ----------------------------------------------------------------------
 
+    def _pane_data(self, query: PaneQuery) -> StoragePane:
+        assert self.db is not None
+        return StoragePane(self.db, query, self.counts_db, self.keys_db)
+
     def _requery(self, **changes: Any) -> None:
         """The active pane with its query changed. Its title (the filters) changes with
         the first rows, in the same paint, and the search bar, if it waits, closes with
@@ -459,7 +465,7 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         if self.db is None:
             show()
             return
-        pane.post_list.replace_data(StoragePane(self.db, query, self.counts_db), show)
+        pane.post_list.replace_data(self._pane_data(query), show)
         self.run_worker(
             self._show_at_latest(pane.post_list),
             name="requery",
@@ -582,7 +588,7 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         gc.unfreeze()  # what was kept out of the collector's passes may go now
         if self._desk is not None:
             self._desk.stop()  # gives the lease up, so another process can take over at once
-        for db in (self.counts_db, self.db):
+        for db in (self.keys_db, self.counts_db, self.db):
             if db is not None:
                 await db.close()
 
@@ -599,7 +605,7 @@ class _Empty:
     async def count_since(self, after_id: int) -> tuple[int, int | None]:
         return 0, None
 
-    async def window(self, offset: int, limit: int) -> list[dict[str, Any]]:
+    async def window(self, offset: int, limit: int, waited: bool = False) -> list[dict[str, Any]]:
         return []
 
     async def position(self, row: dict[str, Any]) -> int:

@@ -54,7 +54,11 @@ class PaneData(Protocol):
         """Posts with an id above `after_id`, and the highest id among them."""
         ...
 
-    async def window(self, offset: int, limit: int) -> list[Row]: ...
+    async def window(self, offset: int, limit: int, waited: bool = False) -> list[Row]:
+        """`limit` rows from `offset`; `waited` when an operator waits for them (a new
+        search's first page, a page scrolled to), not for a live reload."""
+        ...
+
     async def position(self, row: Row) -> int: ...
 
 
@@ -301,7 +305,7 @@ class PostList(SteadyScrollView, can_focus=True):
             index = await self.data.position(anchor)
             cursor, offset, hidden = index, max(0, offset + index - cursor), 0
         start = max(0, offset - PAGE // 4)
-        rows = await self.data.window(start + hidden, PAGE)
+        rows = await self.data.window(start + hidden, PAGE, waited=first or reveal or top)
         if (self.cursor, self.scroll_offset.y, self.paused) != view:
             # The operator moved while this was being read: what it read was arranged
             # for where they were. Read again for where they are now.
@@ -392,7 +396,7 @@ class PostList(SteadyScrollView, can_focus=True):
     async def _fetch(self, start: int) -> None:
         placed = self._placed
         try:
-            rows = await self.data.window(start + self._hidden, PAGE)
+            rows = await self.data.window(start + self._hidden, PAGE, waited=True)
         finally:
             self._fetching.discard(start)
         if placed != self._placed:  # a reload placed the lines again meanwhile

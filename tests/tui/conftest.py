@@ -188,10 +188,10 @@ def hold_windows(monkeypatch, held) -> asyncio.Event:
     release = asyncio.Event()
     window = StoragePane.window
 
-    async def slow_window(self, offset, limit):
+    async def slow_window(self, offset, limit, waited=False):
         if held(self.query):
             await release.wait()
-        return await window(self, offset, limit)
+        return await window(self, offset, limit, waited)
 
     monkeypatch.setattr(StoragePane, "window", slow_window)
     return release

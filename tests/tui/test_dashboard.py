@@ -450,6 +450,40 @@ async def test_the_search_bar_goes_when_the_first_matches_come(
         await settle(pilot, lambda: stream.current() is not None)
 
 
+async def test_a_searchs_rows_never_wait_behind_the_desks_other_reads(
+    desk_db, config, monkeypatch
+) -> None:
+    """The rows an operator waits for are read on a connection of their own: with every
+    read on the desk's main connection held (a live pane's reload, the header's
+    figures, the detail pane), a search still shows its first matches."""
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        release = asyncio.Event()
+        held: list[str] = []
+        for name in ("fetchall", "scalar"):
+            read = getattr(app.db, name)
+
+            async def wait_first(*args, _read=read, **kwargs):
+                held.append(args[0])
+                await release.wait()
+                return await _read(*args, **kwargs)
+
+            monkeypatch.setattr(app.db, name, wait_first)
+        await pilot.press("slash", *"traffic", "enter")
+        await settle(
+            pilot,
+            lambda: not app.search_bar.display
+            and stream.current() is not None
+            and "traffic" in stream.current()["text"].lower(),
+        )
+        assert not release.is_set()
+        release.set()
+        await settle(pilot, lambda: stream.counted)
+        assert held  # the main connection was asked for reads meanwhile, and held them
+
+
 async def test_a_filters_title_changes_with_its_first_rows(desk_db, config, monkeypatch) -> None:
     """The title names the filter in the same paint as the rows it gives: never a title
     over rows it does not describe, for longer than REQUERY_LINGER when rows are slow."""

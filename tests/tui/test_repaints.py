@@ -33,9 +33,9 @@ def count_reads(post_list: PostList) -> list[str]:
     for name in ("count", "count_since", "window", "position"):
         method = getattr(data, name)
 
-        async def read(*args, _method=method, _name=name):
+        async def read(*args, _method=method, _name=name, **kwargs):
             reads.append(_name)
-            return await _method(*args)
+            return await _method(*args, **kwargs)
 
         setattr(data, name, read)
     return reads
