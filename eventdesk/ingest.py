@@ -27,7 +27,8 @@ from eventdesk.sentiment import SentimentScorer
 from eventdesk.sources.base import Source, SourceChunk, SourceLine
 from eventdesk.urgency import UrgencyDetector
 from storage import Database
-from storage.posts import BatchResult, Reject, checkpoint, prepared, stored_time, write_prepared
+from storage.posts import BatchResult, checkpoint, write_prepared
+from storage.rows import Reject, prepared, stored_time
 
 log = logging.getLogger(__name__)
 
