@@ -152,6 +152,21 @@ def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
 
 
+@dataclass(frozen=True, slots=True)
+class UrgencySettings:
+    """The event config's urgency section (`UrgencyConfig`) as plain values: what a
+    scoring process is given, as it has no config model (pydantic) to unpickle."""
+
+    use_defaults: bool = True
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    idioms: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, config: UrgencyConfig) -> UrgencySettings:
+        return cls(config.use_defaults, config.phrases, config.patterns, config.idioms)
+
+
 class UrgencyDetector:
     """Marks posts that may mean a risk to life or a crime in progress.
 
@@ -174,7 +189,7 @@ class UrgencyDetector:
         self._older: dict[str, Urgency | None] = {}
 
     @classmethod
-    def from_config(cls, config: UrgencyConfig) -> UrgencyDetector:
+    def from_config(cls, config: UrgencyConfig | UrgencySettings) -> UrgencyDetector:
         """Defaults (unless use_defaults=false) plus the config's phrases (literal,
         case-insensitive, word-bounded), patterns (regex, case-insensitive) and idioms
         (suppressing)."""
