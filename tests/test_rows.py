@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from eventdesk.config import EventConfig
-from eventdesk.ingest import Processor
 from eventdesk.lanes import LaneRules
 from eventdesk.parse import parse_line, read_line
+from eventdesk.scoring import Processor
 from eventdesk.sentiment import SentimentScorer
 from eventdesk.urgency import UrgencyDetector
 from storage.rows import prepare
