@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +22,9 @@ from eventdesk.scoring import (
     Processed,
     Processor,
     ScoringSpec,
-    init_worker,
     process_batch,
     process_in_worker,
+    scoring_pool,
     unpack,
 )
 from eventdesk.sources.base import Source, SourceChunk, SourceLine
@@ -94,13 +93,8 @@ class Ingest:
         loop = asyncio.get_running_loop()
         executor: Executor | None = None
         if self.workers > 0:
-            executor = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                # Plain values, not the config: the process need not import pydantic.
-                initializer=init_worker,
-                initargs=(ScoringSpec.of(self.config),),
-            )
+            # Plain values, not the config: the processes need not import pydantic.
+            executor = scoring_pool(self.workers, ScoringSpec.of(self.config))
             pool = executor
 
             async def run_batch(batch: Any) -> Processed:

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import gc
 import marshal
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import spawn
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import TYPE_CHECKING, Any
 
 from eventdesk.lanes import LaneRules, LaneSpec
@@ -180,3 +184,56 @@ def unpack(data: bytes) -> Processed:
     """A batch as `process_in_worker` sent it back."""
     posts, post_lines, rejects, ignored = marshal.loads(data)
     return Processed(posts, post_lines, [Reject(*r) for r in rejects], ignored)
+
+
+def scoring_pool(workers: int, spec: ScoringSpec) -> ProcessPoolExecutor:
+    """`workers` scoring processes, each started with `init_worker(spec)`.
+
+    Spawned, not forked: the desk's process runs threads (SQLite's, the event loop's
+    helpers), which a fork would copy in the middle of whatever they were doing.
+    """
+    return ProcessPoolExecutor(
+        workers, mp_context=_ScoringContext(), initializer=init_worker, initargs=(spec,)
+    )
+
+
+_launching = threading.Lock()
+
+
+class _ScoringProcess(SpawnProcess):
+    """A spawned process that does not run the parent's `__main__` before its work.
+
+    A spawned child first runs the parent's main script or module again (as
+    `__mp_main__`), so that functions defined there can be unpickled. The `eventdesk`
+    command, the benchmarks and most scripts import the config, storage and more at
+    their top, which took as long again as the scoring module's own imports. Nothing a
+    scoring process runs is defined in a `__main__`, so it is sent the usual start-up
+    data without the main module's name or path.
+    """
+
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        # The standard library reads that data from one function, looked up as
+        # `spawn.get_preparation_data` while the process is launched; it is replaced
+        # for that moment only, one launch at a time.
+        with _launching:
+            usual = spawn.get_preparation_data
+            spawn.get_preparation_data = _without_main(usual)  # type: ignore[assignment]
+            try:
+                return SpawnProcess._Popen(process_obj)
+            finally:
+                spawn.get_preparation_data = usual
+
+
+def _without_main(usual: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
+    def preparation_data(name: str) -> dict[str, Any]:
+        data = usual(name)
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+        return data
+
+    return preparation_data
+
+
+class _ScoringContext(SpawnContext):
+    Process = _ScoringProcess

@@ -82,3 +82,25 @@ def test_a_scoring_process_imports_no_config_database_or_ui(config) -> None:
     )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().strip() == "[]"
+
+
+def test_scoring_processes_do_not_run_the_parents_main(tmp_path: Path) -> None:
+    # A spawned child runs the parent's main script again unless told not to; this one
+    # imports the config model at its top, as the eventdesk command and the benchmarks do.
+    main = tmp_path / "main.py"
+    main.write_text(
+        "import sys\n"
+        "from eventdesk.config import load_config\n"
+        "from eventdesk.paths import bundled\n"
+        "from eventdesk.scoring import ScoringSpec, scoring_pool\n"
+        "if __name__ == '__main__':\n"
+        "    spec = ScoringSpec.of(load_config(bundled('demo_event.toml')))\n"
+        "    with scoring_pool(1, spec) as pool:\n"
+        "        loaded = pool.submit(eval, 'list(__import__(\"sys\").modules)').result()\n"
+        f"    print(sorted(name for name in {HEAVY!r} if name in loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, str(main)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
