@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from eventdesk import urgency_rules as defaults
 from eventdesk.model import Urgency
 from eventdesk.urgency_anchors import _KeyIndex, anchor_keys, heads
-from eventdesk.urgency_phrases import PhraseGate
+from eventdesk.urgency_phrases import PhraseGate, gate_terms
 
 if TYPE_CHECKING:
     from eventdesk.config import UrgencyConfig
@@ -184,7 +184,7 @@ class UrgencyDetector:
         self._idiom_index = _KeyIndex([anchor_keys(idiom) for idiom in self.idioms])
         # About 9 posts in 10 of the demo hold no phrase any rule needs (6 in 10 hold
         # a rule's anchor word): they cost one search, no tokenising and no rule.
-        self._gate = PhraseGate([rule.pattern for rule in self.rules])
+        self._gate = PhraseGate([gate_terms(rule.pattern) for rule in self.rules])
         self._recent: dict[str, Urgency | None] = {}
         self._older: dict[str, Urgency | None] = {}
 
