@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from eventdesk.config import EventConfig, UrgencyConfig, parse_config
 from eventdesk.errors import UserError
 from eventdesk.model import Urgency
-from eventdesk.urgency import UrgencyDetector, UrgencySettings, anchor_keys, normalise, words
+from eventdesk.urgency import UrgencyDetector, UrgencySettings, normalise, words
+from eventdesk.urgency_anchors import anchor_keys
 from eventdesk.urgency_eval import Row, evaluate, load_rows, main
 from eventdesk.urgency_rules import CATEGORIES
 
