@@ -31,8 +31,9 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from eventdesk.config import load_config
 from eventdesk.demo import write_replay
-from eventdesk.ingest import Ingest, Processor
+from eventdesk.ingest import Ingest
 from eventdesk.paths import bundled
+from eventdesk.scoring import Processor
 from eventdesk.sentiment import SentimentScorer
 from eventdesk.sources.replay import ReplaySource
 from eventdesk.vader import Vader

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 
 from eventdesk.config import Chat, EventConfig
 from eventdesk.errors import UserError
-from eventdesk.eventtime import wall_to_utc
+from eventdesk.eventtime import live_window, wall_to_utc, weekly_windows
 from eventdesk.schedule import text_problems
 from storage import Database
 from storage.schedule import Slot, add_missing
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,29 +30,14 @@ class ChatWindow:
 
 def occurrences(chat: Chat, config: EventConfig, after: datetime, count: int) -> list[ChatWindow]:
     """The next `count` occurrences of `chat` that have not ended at `after`."""
-    zone = config.event.zone
-    local = after.astimezone(zone).date()
-    day = local + timedelta(days=(WEEKDAYS.index(chat.weekday) - local.weekday()) % 7)
-    found: list[ChatWindow] = []
-    while len(found) < count:
-        window = ChatWindow(
-            chat,
-            wall_to_utc(datetime.combine(day, chat.start), zone),
-            wall_to_utc(datetime.combine(day, chat.end), zone),
-        )
-        if window.end > after:
-            found.append(window)
-        day += timedelta(days=7)
-    return found
+    windows = weekly_windows(chat, config.event.zone, after)
+    return [ChatWindow(chat, start, end) for start, end in islice(windows, count)]
 
 
 def live_chat(config: EventConfig, moment: datetime) -> ChatWindow | None:
     """The chat going on at `moment` (start ≤ moment < end), if any."""
-    for chat in config.chats:
-        window = occurrences(chat, config, moment, 1)[0]
-        if window.start <= moment:
-            return window
-    return None
+    found = live_window(config.chats, config.event.zone, moment)
+    return None if found is None else ChatWindow(*found)
 
 
 def followed_hashtags(config: EventConfig, moment: datetime) -> frozenset[str]:

@@ -10,16 +10,24 @@ Twice a year that wall clock is not a plain function of time:
   never happens, and we refuse it too.
 A time of day alone ("07:30") means its one occurrence inside the event window
 [start, end): 07:00 in a 07:00→07:00 event is the start, never the end.
+A weekly slot (a hashtag chat, Thursdays 13:00-14:00) is read on the same wall clock.
+
+Plain values only, no config model at run time: a scoring process tells whether a chat
+is live with these functions and must not need pydantic to do it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from eventdesk.config import EventWindow
+if TYPE_CHECKING:
+    from eventdesk.config import EventWindow
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -56,6 +64,51 @@ def wall_to_utc(wall: datetime, zone: ZoneInfo) -> datetime:
             f"give it with an offset: {offsets}"
         )
     return first.astimezone(UTC)
+
+
+class Weekly(Protocol):
+    """Something on the event's wall clock every week: a weekday, a start and an end
+    on that day (a config's `Chat`, or a scoring process's plain copy of one)."""
+
+    @property
+    def weekday(self) -> str: ...  # one of WEEKDAYS
+
+    @property
+    def start(self) -> time: ...
+
+    @property
+    def end(self) -> time: ...
+
+
+W = TypeVar("W", bound=Weekly)
+
+
+def weekly_windows(
+    slot: Weekly, zone: ZoneInfo, after: datetime
+) -> Iterator[tuple[datetime, datetime]]:
+    """(start, end) in UTC of each occurrence of `slot` that has not ended at `after`,
+    in order, without end: a Thursday 13:00 slot is 12:00 UTC in October (BST) and
+    13:00 UTC in November (GMT)."""
+    local = after.astimezone(zone).date()
+    day = local + timedelta(days=(WEEKDAYS.index(slot.weekday) - local.weekday()) % 7)
+    while True:
+        start = wall_to_utc(datetime.combine(day, slot.start), zone)
+        end = wall_to_utc(datetime.combine(day, slot.end), zone)
+        if end > after:
+            yield start, end
+        day += timedelta(days=7)
+
+
+def live_window(
+    slots: Iterable[W], zone: ZoneInfo, moment: datetime
+) -> tuple[W, datetime, datetime] | None:
+    """The first of `slots` going on at `moment` (start ≤ moment < end), with that
+    occurrence's start and end, or None."""
+    for slot in slots:
+        start, end = next(weekly_windows(slot, zone, moment))
+        if start <= moment:
+            return slot, start, end
+    return None
 
 
 def _offset(delta: timedelta | None) -> str:

@@ -283,26 +283,45 @@ def _word_chance(word: str, whole: bool) -> float:
 _GAP = "[^0-9A-Za-z_]"
 
 
+# What the gate looks for on one pattern's account: (phrases looked for where a word
+# starts, phrases looked for anywhere), each at most GATE_CHARS long.
+GateTerms = tuple[frozenset[str], frozenset[str]]
+
+
+def gate_terms(pattern: re.Pattern[str]) -> GateTerms | None:
+    """What the gate looks for so as to let through every text `pattern` matches, or
+    None when its required phrases cannot be worked out (the gate is then open)."""
+    phrases = required_phrases(pattern)
+    if phrases is None:
+        return None
+    starts: set[str] = set()
+    loose: set[str] = set()
+    for phrase in phrases:
+        start = aligned(phrase)
+        if start is not None:
+            starts.add(start[:GATE_CHARS])
+        else:
+            loose.add(phrase.replace(_START, "").replace(_END, "")[:GATE_CHARS])
+    return frozenset(starts), frozenset(loose)
+
+
 class PhraseGate:
     """Whether a normalised post holds one of the rules' required phrases.
 
-    `open` is True when some rule's phrases could not be worked out: then every post
-    passes. Phrases are looked for where a word starts, after a non-word character, so
-    the text is searched with a space put before it (its start is a word start too).
+    Made from each rule pattern's `gate_terms`. `open` is True when some rule's phrases
+    could not be worked out: then every post passes. Phrases are looked for where a
+    word starts, after a non-word character, so the text is searched with a space put
+    before it (its start is a word start too).
     """
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        found = [required_phrases(pattern) for pattern in patterns]
-        self.open = any(phrases is None for phrases in found)
+    def __init__(self, terms: Sequence[GateTerms | None]) -> None:
+        self.open = any(found is None for found in terms)
         starts: set[str] = set()
         loose: set[str] = set()
-        for phrases in found:
-            for phrase in phrases or ():
-                start = aligned(phrase)
-                if start is not None:
-                    starts.add(start[:GATE_CHARS])
-                else:
-                    loose.add(phrase.replace(_START, "").replace(_END, "")[:GATE_CHARS])
+        for found in terms:
+            if found is not None:
+                starts |= found[0]
+                loose |= found[1]
         self.phrases = frozenset(starts), frozenset(loose)
         self._starts = re.compile(_GAP + _trie(starts)) if starts else None
         self._loose = re.compile(_trie(loose)) if loose else None

@@ -52,6 +52,33 @@ def test_the_stream_follows_the_chat_hashtag_only_while_it_runs(config: EventCon
     assert Lane.HASHTAG not in rules.lanes(chat_post(utc(2026, 11, 19, 12, 0)))
 
 
+def test_lanes_from_a_pickled_spec_follow_the_chat_like_the_config(config: EventConfig) -> None:
+    # A scoring process gets the lanes' plain spec, pickled, never the config.
+    import pickle
+
+    from eventdesk.lanes import LaneRules, LaneSpec
+    from eventdesk.model import PostFields
+
+    bare = config.model_copy(
+        update={"event": config.event.model_copy(update={"hashtags": ("KP24",)})}
+    )
+    spec = pickle.loads(pickle.dumps(LaneSpec.of(bare)))
+    assert spec.chats[0].hashtag == "polchat" and spec.zone.key == "Europe/London"
+    from_spec, from_config = LaneRules(spec), LaneRules(bare)
+    moments = [
+        utc(2026, 11, 19, 12, 59), utc(2026, 11, 19, 13), utc(2026, 11, 19, 14),
+        utc(2026, 10, 22, 12, 30), utc(2026, 10, 22, 13, 30),  # BST: 13:30, 14:30 local
+        utc(2026, 11, 20, 13, 30),  # a Friday
+    ]  # fmt: skip
+    seen = []
+    for at in moments:
+        post = PostFields(1, at, "5", "someone", "Someone", "A1: #PolChat", None, None, None,
+                          None, None, ("PolChat",), (), (), {}, None)  # fmt: skip
+        assert from_spec.flags(post) == from_config.flags(post)
+        seen.append(from_spec.flags(post)[0])
+    assert seen == [False, True, False, True, False, False]
+
+
 def test_chat_times_are_local_across_the_clock_change(config: EventConfig) -> None:
     assert live_chat(config, utc(2026, 10, 22, 12, 30)) is not None  # BST: 13:30 local
     assert live_chat(config, utc(2026, 10, 22, 13, 30)) is None  # 14:30 local

@@ -194,14 +194,14 @@ def test_a_worker_batch_makes_no_cycles_and_leaves_the_collector_on(
     import gc
     import marshal
 
-    from eventdesk import ingest as module
+    from eventdesk import scoring as module
     from eventdesk.sources.base import SourceChunk
 
     monkeypatch.setattr(module, "_worker", module.Processor(config))
     data = mixed_event(tmp_path).read_bytes()
     chunk = SourceChunk(1, data.count(b"\n"), data, None)
     assert gc.isenabled()
-    posts, _lines, rejected, _ignored = marshal.loads(module._process_in_worker(chunk))
+    posts, _lines, rejected, _ignored = marshal.loads(module.process_in_worker(chunk))
     assert gc.isenabled()
     assert posts and rejected
     gc.collect()

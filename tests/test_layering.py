@@ -50,3 +50,57 @@ def test_importing_every_core_module_loads_no_textual() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# What a scoring process must never import: each would add to the time before its first
+# batch (pydantic and the config model alone took about 0.3 s), and none is needed there.
+HEAVY = ("pydantic", "aiosqlite", "asyncio", "textual", "tweepy", "eventdesk.config", "storage.db")
+
+
+def test_a_scoring_process_imports_no_config_database_or_ui(config) -> None:
+    import pickle
+
+    from eventdesk.scoring import ScoringSpec
+    from eventdesk.sources.base import SourceChunk
+    from tests.conftest import tweet_line
+
+    # What a scoring process is sent: its spec, then chunks of lines.
+    lines = [tweet_line("a man with a knife outside #KP24", hashtags=("KP24",)), "{not json"]
+    data = "".join(line + "\n" for line in lines).encode()
+    sent = pickle.dumps((ScoringSpec.of(config), SourceChunk(1, 2, data, None)))
+    script = (
+        "import pickle, sys\n"
+        "from eventdesk import scoring\n"
+        "spec, chunk = pickle.loads(sys.stdin.buffer.read())\n"
+        "scoring.init_worker(spec)\n"
+        "out = scoring.unpack(scoring.process_in_worker(chunk))\n"
+        "assert len(out.posts) == 1 and out.posts[0][1][-3] and len(out.rejects) == 1, out\n"
+        f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, input=sent, capture_output=True
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().strip() == "[]"
+
+
+def test_scoring_processes_do_not_run_the_parents_main(tmp_path: Path) -> None:
+    # A spawned child runs the parent's main script again unless told not to; this one
+    # imports the config model at its top, as the eventdesk command and the benchmarks do.
+    main = tmp_path / "main.py"
+    main.write_text(
+        "import sys\n"
+        "from eventdesk.config import load_config\n"
+        "from eventdesk.paths import bundled\n"
+        "from eventdesk.scoring import ScoringSpec, scoring_pool\n"
+        "if __name__ == '__main__':\n"
+        "    spec = ScoringSpec.of(load_config(bundled('demo_event.toml')))\n"
+        "    with scoring_pool(1, spec) as pool:\n"
+        "        loaded = pool.submit(eval, 'list(__import__(\"sys\").modules)').result()\n"
+        f"    print(sorted(name for name in {HEAVY!r} if name in loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, str(main)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

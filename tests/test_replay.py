@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from eventdesk.errors import UserError
-from eventdesk.ingest import chunk_lines
+from eventdesk.scoring import chunk_lines
 from eventdesk.sources.replay import ReplaySource, parse_speed
 from tests.conftest import times, tweet_line, write_lines
 

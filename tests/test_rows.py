@@ -1,5 +1,5 @@
 """The ingest makes each stored row straight from the fields it reads; the rows must be
-exactly those made through `parse_line`'s Posts and `storage.posts.prepare`."""
+exactly those made through `parse_line`'s Posts and `storage.rows.prepare`."""
 
 import json
 from datetime import UTC, datetime
@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from eventdesk.config import EventConfig
-from eventdesk.ingest import Processor
 from eventdesk.lanes import LaneRules
 from eventdesk.parse import parse_line, read_line
+from eventdesk.scoring import Processor
 from eventdesk.sentiment import SentimentScorer
 from eventdesk.urgency import UrgencyDetector
-from storage.posts import prepare
+from storage.rows import prepare
 from tests.conftest import tweet_line
 
 OURS = "1400000000000000001"  # @KingsmerePolice's user id in the demo config

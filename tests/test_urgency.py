@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from eventdesk.config import EventConfig, UrgencyConfig, parse_config
 from eventdesk.errors import UserError
 from eventdesk.model import Urgency
-from eventdesk.urgency import UrgencyDetector, anchor_keys, normalise, words
+from eventdesk.urgency import UrgencyDetector, UrgencySettings, normalise, words
+from eventdesk.urgency_anchors import anchor_keys
 from eventdesk.urgency_eval import Row, evaluate, load_rows, main
 from eventdesk.urgency_rules import CATEGORIES
 
@@ -192,12 +193,21 @@ def test_saying_it_is_happening_now_overrides_a_question(detector: UrgencyDetect
 # The event config ------------------------------------------------------------------
 
 
-def test_config_phrases_patterns_and_idioms_extend_the_defaults() -> None:
+def _settings(config: UrgencyConfig, plain: bool) -> UrgencyConfig | UrgencySettings:
+    """The config as the desk's own process has it, or as a scoring process gets it."""
+    return UrgencySettings.of(config) if plain else config
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_config_phrases_patterns_and_idioms_extend_the_defaults(plain: bool) -> None:
     detector = UrgencyDetector.from_config(
-        UrgencyConfig(
-            phrases=("crush at gate 4",),
-            patterns=(r"gate\s*\d+\s+(?:closed|blocked)",),
-            idioms=(r"on fire at the gig",),
+        _settings(
+            UrgencyConfig(
+                phrases=("crush at gate 4",),
+                patterns=(r"gate\s*\d+\s+(?:closed|blocked)",),
+                idioms=(r"on fire at the gig",),
+            ),
+            plain,
         )
     )
     assert detector.check("CRUSH at Gate-4 please") == Urgency(
@@ -212,9 +222,10 @@ def test_config_phrases_patterns_and_idioms_extend_the_defaults() -> None:
     assert detector.check("this traffic is killing me") is None  # default idiom still there
 
 
-def test_use_defaults_false_drops_the_default_rules_and_idioms() -> None:
+@pytest.mark.parametrize("plain", [False, True])
+def test_use_defaults_false_drops_the_default_rules_and_idioms(plain: bool) -> None:
     detector = UrgencyDetector.from_config(
-        UrgencyConfig(use_defaults=False, phrases=("killing me",))
+        _settings(UrgencyConfig(use_defaults=False, phrases=("killing me",)), plain)
     )
     assert detector.check("man with a knife outside") is None
     assert detector.check("this traffic is killing me") == Urgency(

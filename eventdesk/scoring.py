@@ -1,0 +1,239 @@
+"""The ingest's CPU work: source lines → parsed posts, sorted into lanes, scored for
+sentiment and urgency, as the plain rows storage writes.
+
+A scoring process imports this module and what it needs, and every import delays its
+first batch: nothing here may import the config model (pydantic), the database layer
+(storage.db, aiosqlite), asyncio or the UI (a test checks). The process is started with
+a `ScoringSpec`, the few plain values it needs of the event config.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import spawn
+from multiprocessing.context import SpawnContext, SpawnProcess
+from typing import TYPE_CHECKING, Any
+
+from eventdesk.lanes import LaneRules, LaneSpec
+from eventdesk.model import PostFields
+from eventdesk.parse import read_line
+from eventdesk.sentiment import SentimentScorer
+from eventdesk.sources.base import SourceChunk
+from eventdesk.urgency import UrgencyDetector, UrgencySettings
+from storage.rows import Reject, prepared, stored_time
+
+if TYPE_CHECKING:
+    from eventdesk.config import EventConfig
+
+EXCERPT = 200  # characters of a rejected line kept for the operator
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringSpec:
+    """What scoring needs of an event config, as plain values that pickle small."""
+
+    lanes: LaneSpec
+    urgency: UrgencySettings
+
+    @classmethod
+    def of(cls, config: EventConfig) -> ScoringSpec:
+        return cls(LaneSpec.of(config), UrgencySettings.of(config.urgency))
+
+
+@dataclass(slots=True)
+class Processed:
+    """One batch after parsing and scoring, ready to write."""
+
+    posts: list[tuple[Any, ...]] = field(default_factory=list)  # storage's Prepared tuples
+    post_lines: list[int] = field(default_factory=list)  # the line each post came from
+    rejects: list[Reject] = field(default_factory=list)
+    ignored: int = 0
+    position: Any = None
+
+
+class Processor:
+    """Parse, sort into lanes, score sentiment and urgency. Pure CPU, no IO."""
+
+    def __init__(self, config: EventConfig | ScoringSpec) -> None:
+        spec = config if isinstance(config, ScoringSpec) else ScoringSpec.of(config)
+        self.lanes = LaneRules(spec.lanes)
+        self.sentiment = SentimentScorer()
+        self.urgency = UrgencyDetector.from_config(spec.urgency)
+
+    def process(self, lines: Lines) -> Processed:
+        """Each line's posts as storage's plain `Prepared` tuples (made straight from
+        the fields read, never through a `Post`), so the writer only runs SQL."""
+        out = Processed()
+        found = self._read(lines, out)
+        fields = [item[0] for item in found]
+        # One step at a time over the whole batch, not one post at a time through every
+        # step: each step's code and tables (VADER's lexicon, the urgency rules) stay in
+        # the processor's caches, which took about a quarter off a scoring process's CPU
+        # per post on the benchmark's machine.
+        lanes = list(map(self.lanes.flags, fields))
+        scores = list(map(self.sentiment.scores, [f.text for f in fields]))
+        check = self.urgency.check
+        # A repost repeats someone else's words, already checked where they were first
+        # posted.
+        alarms = [None if f.repost_of_id else check(f.text) for f in fields]
+        out.posts = [
+            prepared(f, stored_time(f.created_at), raw, flags, scored, alarm)
+            for (f, raw), flags, scored, alarm in zip(found, lanes, scores, alarms, strict=True)
+        ]
+        return out
+
+    def _read(self, lines: Lines, out: Processed) -> list[tuple[PostFields, str]]:
+        """The posts of `lines` as (fields, raw JSON), each post's line number added to
+        `out.post_lines`, and the lines that hold none counted or rejected in `out`."""
+        found: list[tuple[PostFields, str]] = []
+        for number, text, problem in lines:
+            if problem is not None:
+                out.rejects.append(Reject(number, problem, text[:EXCERPT]))
+                continue
+            parsed = read_line(text)
+            if parsed.ignored is not None and not parsed.posts and not parsed.problems:
+                out.ignored += 1
+                continue
+            for reason in parsed.problems:
+                out.rejects.append(Reject(number, reason, text[:EXCERPT]))
+            found += parsed.posts
+            out.post_lines += [number] * len(parsed.posts)
+        return found
+
+
+Lines = Sequence[tuple[int, str, str | None]]  # (number, text, why it could not be read)
+
+
+def chunk_lines(chunk: SourceChunk) -> Lines:
+    """A chunk's lines as the line path gives them: numbered, decoded, newline kept."""
+    if chunk.problem is not None:
+        return [(chunk.first, "", chunk.problem)]
+    data = chunk.data
+    try:
+        texts = data.decode("utf-8").split("\n")  # no UTF-8 sequence holds a newline byte
+    except UnicodeDecodeError:
+        return [_decoded(chunk.first + index, line) for index, line in enumerate(_split(data))]
+    last = texts.pop()  # after the final newline: empty, or a last line without one
+    lines = [(chunk.first + index, text + "\n", None) for index, text in enumerate(texts)]
+    if last:
+        lines.append((chunk.first + len(texts), last, None))
+    return lines
+
+
+def _split(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    last = lines.pop()
+    return [line + b"\n" for line in lines] + ([last] if last else [])
+
+
+def _decoded(number: int, line: bytes) -> tuple[int, str, str | None]:
+    try:
+        return number, line.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return (
+            number,
+            line.decode("utf-8", "backslashreplace"),
+            f"not valid UTF-8 at byte {exc.start}",
+        )
+
+
+def process_batch(processor: Processor, batch: Lines | SourceChunk) -> Processed:
+    """Parse and score a batch of lines (or a chunk of them)."""
+    return processor.process(chunk_lines(batch) if isinstance(batch, SourceChunk) else batch)
+
+
+_worker: Processor | None = None
+
+
+def init_worker(spec: ScoringSpec) -> None:
+    """Make this scoring process's Processor (the pool's initializer)."""
+    global _worker
+    _worker = Processor(spec)
+    # Everything built so far (modules, lexicon, rules) lives as long as the worker:
+    # leave it out of the collector's full passes, which otherwise walk it again and
+    # again while batches are parsed.
+    gc.freeze()
+
+
+def process_in_worker(batch: Lines | SourceChunk) -> bytes:
+    """Score a batch in a scoring process; `unpack` reads the answer."""
+    assert _worker is not None, "worker not initialised"
+    # A batch makes no reference cycles (all it builds goes when it is sent back), yet
+    # the collector's passes over its hundred thousand objects cost a scoring process
+    # about 3 us a post (0.32 s per 100k demo posts; 0.01 s with this): each batch
+    # runs with the collector off. Switched back on, it looks at what the batch left
+    # (the few cache entries kept, any cycle after all) at its next young pass.
+    gc.disable()
+    try:
+        out = process_batch(_worker, batch)
+        # The batch goes back as marshal's bytes: it is all tuples, lists, strings and
+        # numbers, which marshal writes in about half the time pickle takes (pickle
+        # also remembers every object it writes). Both ends run the same Python.
+        rejects = [(r.line, r.reason, r.excerpt) for r in out.rejects]
+        return marshal.dumps((out.posts, out.post_lines, rejects, out.ignored))
+    finally:
+        gc.enable()
+
+
+def unpack(data: bytes) -> Processed:
+    """A batch as `process_in_worker` sent it back."""
+    posts, post_lines, rejects, ignored = marshal.loads(data)
+    return Processed(posts, post_lines, [Reject(*r) for r in rejects], ignored)
+
+
+def scoring_pool(workers: int, spec: ScoringSpec) -> ProcessPoolExecutor:
+    """`workers` scoring processes, each started with `init_worker(spec)`.
+
+    Spawned, not forked: the desk's process runs threads (SQLite's, the event loop's
+    helpers), which a fork would copy in the middle of whatever they were doing.
+    """
+    return ProcessPoolExecutor(
+        workers, mp_context=_ScoringContext(), initializer=init_worker, initargs=(spec,)
+    )
+
+
+_launching = threading.Lock()
+
+
+class _ScoringProcess(SpawnProcess):
+    """A spawned process that does not run the parent's `__main__` before its work.
+
+    A spawned child first runs the parent's main script or module again (as
+    `__mp_main__`), so that functions defined there can be unpickled. The `eventdesk`
+    command, the benchmarks and most scripts import the config, storage and more at
+    their top, which took as long again as the scoring module's own imports. Nothing a
+    scoring process runs is defined in a `__main__`, so it is sent the usual start-up
+    data without the main module's name or path.
+    """
+
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        # The standard library reads that data from one function, looked up as
+        # `spawn.get_preparation_data` while the process is launched; it is replaced
+        # for that moment only, one launch at a time.
+        with _launching:
+            usual = spawn.get_preparation_data
+            spawn.get_preparation_data = _without_main(usual)  # type: ignore[assignment]
+            try:
+                return SpawnProcess._Popen(process_obj)
+            finally:
+                spawn.get_preparation_data = usual
+
+
+def _without_main(usual: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
+    def preparation_data(name: str) -> dict[str, Any]:
+        data = usual(name)
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+        return data
+
+    return preparation_data
+
+
+class _ScoringContext(SpawnContext):
+    Process = _ScoringProcess
