@@ -40,7 +40,7 @@ from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
 from widgets.post_detail import PostDetail, render_detail
-from widgets.post_list import PostList
+from widgets.post_list import PostList, awaited_rows
 from widgets.quiet_focus import QuietScreen, focus_quietly, mark_active
 from widgets.run_of_show_pane import RunOfShowPane
 from widgets.schedule_list import ScheduleList
@@ -328,10 +328,12 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         if self.db is None:
             return
         self._show_alarms(await queries.unacknowledged_urgent(self.db))
-        if self.screen.is_modal:
+        if self.screen.is_modal or awaited_rows(self.screen):
             # Behind a dialog only the alarm is worth redrawing: any change under a
             # translucent dialog redraws its whole background. The next refresh after the
-            # dialog closes brings the header and titles up to date.
+            # dialog closes brings the header and titles up to date. Nor while a pane
+            # reads the rows an operator waits for: the header's reads and paint would
+            # run in their way.
             return
         event = self.settings.config.event
         latest = await queries.latest_time(self.db)

@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.strip import Strip
 
 from eventdesk.text import visible
@@ -71,6 +72,12 @@ def sentiment_glyph(compound: float | None) -> tuple[str, str]:
     if compound <= -0.05:
         return "▼", "post-list--negative"
     return "●", "post-list--neutral"
+
+
+def awaited_rows(screen: Screen) -> bool:
+    """Whether a list of `screen` is reading the first rows of a new search or filter,
+    which an operator is waiting for."""
+    return any(post_list.arriving for post_list in screen.query(PostList))
 
 
 class PostList(SteadyScrollView, can_focus=True):
@@ -236,6 +243,12 @@ class PostList(SteadyScrollView, can_focus=True):
                 if self._reloading:
                     # A reload the operator asked for (a search, a filter) is still
                     # counting: let it finish, or a busy event would cancel every one.
+                    delay = RELOAD_GAP / 10
+                    continue
+                if awaited_rows(self.screen):
+                    # Another pane is reading rows an operator waits for: this reload
+                    # and its paint would run in their way (the same loop, the same
+                    # cores). A live pane is a moment late instead.
                     delay = RELOAD_GAP / 10
                     continue
                 if self.app.screen is self.screen:

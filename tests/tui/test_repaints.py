@@ -132,6 +132,39 @@ async def test_a_hidden_pane_reads_nothing_until_it_is_shown(desk_db, config) ->
         await settle(pilot, lambda: inbox.total == 15)
 
 
+async def test_while_a_search_reads_its_rows_the_live_panes_and_header_wait(
+    desk_db, config, monkeypatch
+) -> None:
+    """The rows an operator asked for come first: while a search's first rows are being
+    read, the other panes' live reloads and the header's refresh wait (their reads and
+    paints would run in its way), and catch up as soon as the rows are shown."""
+    release = hold_windows(monkeypatch, lambda query: query.search)
+    monkeypatch.setattr(tui_app, "REQUERY_LINGER", 30.0)
+    app = make_app(config, desk_db)  # the status refreshes every 0.1 s here
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream, _, inbox = lists(app)
+        await pilot.press("slash", *"traffic", "enter")
+        await settle(pilot, lambda: stream.arriving)
+        reads = count_reads(inbox)
+        header = app.query_one(DeskHeader)
+        header_shows: list[dict] = []
+        show = header.show
+
+        def spy(**parts) -> None:
+            header_shows.append(parts)
+            show(**parts)
+
+        monkeypatch.setattr(header, "show", spy)
+        await ingest_lines(desk_db, config, arrivals(2, inbox=True), "more.jsonl")
+        await pilot.pause(4 * RELOAD_GAP)
+        assert reads == [] and inbox.total == 13  # the inbox has not even looked
+        assert header_shows == []  # nor the header (it is refreshed every 0.1 s here)
+        release.set()
+        await settle(pilot, lambda: not stream.arriving and inbox.total == 15)
+        await settle(pilot, lambda: bool(header_shows))
+
+
 async def test_arrivals_above_the_view_repaint_nothing_in_it(desk_db, config) -> None:
     app = make_app(config, desk_db)
     async with app.run_test(size=(160, 48)) as pilot:
