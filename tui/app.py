@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
+from textual.widgets import Input
 
 from eventdesk.clock import describe
 from eventdesk.desk import Desk, DeskRole
@@ -29,7 +30,7 @@ from storage.feed import ChangeFeed
 from storage.outbox import OutboxState
 from storage.panes import PaneQuery
 from storage.posts import utc_text
-from tui.data import StoragePane
+from tui.data import ReadAhead, StoragePane
 from tui.dialogs import ConfirmScreen
 from tui.idle_gc import IdleCollector
 from tui.operator_actions import OperatorActions
@@ -40,7 +41,7 @@ from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
 from widgets.post_detail import PostDetail, render_detail
-from widgets.post_list import PostList, awaited_rows
+from widgets.post_list import PAGE, PostList, awaited_rows
 from widgets.quiet_focus import QuietScreen, focus_quietly, mark_active
 from widgets.run_of_show_pane import RunOfShowPane
 from widgets.schedule_list import ScheduleList
@@ -53,6 +54,7 @@ PANES = (("stream", "Event stream", "hashtag"), ("show", "Run-of-show", None),
 SENTIMENT_CYCLE = (None, "negative", "neutral", "positive")
 NARROW = 120  # columns below which the panes become tabs
 REQUERY_LINGER = 0.25  # seconds a new filter's title waits for its first rows
+READ_AHEAD_PAUSE = 0.05  # seconds of no typing in the search bar before its first page is read
 DESK_KEYS_ACTIONS = frozenset({
     "next_pane", "previous_pane", "show_pane", "reply", "flag", "hand_off", "acknowledge",
     "shift_handoff", "outbox", "metrics", "audit", "search", "pause", "cycle_sentiment",
@@ -128,6 +130,7 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         self.db: Database | None = None
         self.counts_db: Database | None = None  # the panes' long counts (see StoragePane)
         self.keys_db: Database | None = None  # rows an operator waits for (see StoragePane)
+        self._ahead: ReadAhead | None = None  # the search being typed: its first page
         self.collector = IdleCollector()
         self.active = 0
         self.desk_role = DeskRole.STARTING
@@ -432,7 +435,11 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
 
     def _pane_data(self, query: PaneQuery) -> StoragePane:
         assert self.db is not None
-        return StoragePane(self.db, query, self.counts_db, self.keys_db)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and not ahead.fresh_for(query):
+            ahead.drop()
+            ahead = None
+        return StoragePane(self.db, query, self.counts_db, self.keys_db, ahead)
 
     def _requery(self, **changes: Any) -> None:
         """The active pane with its query changed. Its title (the filters) changes with
@@ -528,11 +535,38 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         self.query_one(DeskFooter).covered = True  # the bar lies over the footer's line
         self.search_bar.open(self._queries[self.active].search or "")
 
+    @on(Input.Changed, "#search-input")
+    def _search_typed(self, event: Input.Changed) -> None:
+        """When the operator pauses typing, the first page for the words so far is read
+        on the key-press connection: Enter then shows it without waiting for a read."""
+        self._drop_read_ahead()
+        words = event.value.strip()
+        if words and self.keys_db is not None:
+            query = replace(self._queries[self.active], search=words)
+            self.run_worker(
+                self._read_ahead(query),
+                name="read-ahead",
+                group="read-ahead",
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    async def _read_ahead(self, query: PaneQuery) -> None:
+        await asyncio.sleep(READ_AHEAD_PAUSE)
+        if self.keys_db is not None and self.search_bar.is_open:
+            self._ahead = ReadAhead.start(self.keys_db, query, PAGE)
+
+    def _drop_read_ahead(self) -> None:
+        if self._ahead is not None:
+            self._ahead.drop()
+            self._ahead = None
+
     @on(SearchBar.Done)
     def _searched(self, event: SearchBar.Done) -> None:
         self.query_one(DeskFooter).covered = False  # the list's keys, as they were
         focus_quietly(self._list_of(self.active))
         if event.words is None:
+            self._drop_read_ahead()
             self.search_bar.close()
         else:  # the bar goes with the first rows found (see _requery)
             self._requery(search=event.words or None)

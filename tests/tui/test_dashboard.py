@@ -450,6 +450,34 @@ async def test_the_search_bar_goes_when_the_first_matches_come(
         await settle(pilot, lambda: stream.current() is not None)
 
 
+async def test_a_search_read_ahead_while_typing_is_what_enter_shows(
+    desk_db, config, monkeypatch
+) -> None:
+    """When the operator pauses typing, the search's first page is read; Enter shows
+    that page without reading it again. Words typed after it are read afresh."""
+    reads: list[str | None] = []
+    window = panes.window
+
+    async def counted(db, query, offset, limit):
+        reads.append(query.search)
+        return await window(db, query, offset, limit)
+
+    monkeypatch.setattr(panes, "window", counted)
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("slash", *"traf")
+        await settle(pilot, lambda: "traf" in reads)  # read ahead as the typing paused
+        await pilot.press(*"fic")
+        await settle(pilot, lambda: "traffic" in reads)
+        await pilot.press("enter")
+        await settle(pilot, lambda: not app.search_bar.display and stream.current() is not None)
+        assert "traffic" in stream.current()["text"].lower()
+        assert reads.count("traffic") == 1  # Enter showed the page read ahead
+        assert reads.count("traf") == 1  # and "traf"'s was never read twice
+
+
 async def test_a_searchs_rows_never_wait_behind_the_desks_other_reads(
     desk_db, config, monkeypatch
 ) -> None:
