@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -24,13 +25,23 @@ class DeskFooter(Footer):
     def bindings_changed(self, screen: Screen) -> None:
         if self.covered:
             return
-        keys = tuple(
-            (binding.key, binding.action, binding.description, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in screen.active_bindings.values()
-            if binding.show
-        )
-        if self._bindings_ready and keys == self._keys_shown:
+        if self._bindings_ready and _keys(screen) == self._keys_shown:
             return
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._keys_shown = keys  # the footer will be built from these
         super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        # What is built is what the screen's bindings are now, when the footer is built
+        # (after the next refresh), not when the change was announced: a search opened
+        # in between, during the desk's start, once left the search's keys here.
+        if self._bindings_ready:
+            self._keys_shown = _keys(self.screen)
+        yield from super().compose()
+
+
+def _keys(screen: Screen) -> tuple[tuple[object, ...], ...]:
+    """The keys a footer shows for `screen`, as they stand."""
+    return tuple(
+        (binding.key, binding.action, binding.description, enabled, tooltip)
+        for (_, binding, enabled, tooltip) in screen.active_bindings.values()
+        if binding.show
+    )

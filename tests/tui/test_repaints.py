@@ -132,6 +132,32 @@ async def test_a_hidden_pane_reads_nothing_until_it_is_shown(desk_db, config) ->
         await settle(pilot, lambda: inbox.total == 15)
 
 
+async def test_the_footer_shows_the_lists_keys_after_a_search_opened_as_it_was_rebuilt(
+    desk_db, config
+) -> None:
+    """A footer rebuild announced just before the search bar opened (the desk's start,
+    with keys already typed) is built with the search's keys; when the search is done the
+    list's keys come back (they once stayed the search's: the footer took the keys
+    announced for what it had built)."""
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        footer = app.query_one(DeskFooter)
+
+        def announce_then_open() -> None:
+            footer._keys_shown = None  # as if the keys had just changed
+            footer.bindings_changed(app.screen)  # the footer is rebuilt after a refresh
+            app.action_search()  # but the bar opens first
+
+        footer.call_later(announce_then_open)  # in the footer's own turn, as a signal runs
+        await pilot.pause(0.3)
+        assert "escape" in [key.key for key in footer.query("FooterKey")]  # built under it
+        await pilot.press(*"traffic", "enter")
+        await settle(pilot, lambda: not app.search_bar.display)
+        await settle(pilot, lambda: "escape" not in [key.key for key in footer.query("FooterKey")])
+        assert "tab" in [key.key for key in footer.query("FooterKey")]
+
+
 async def test_while_a_search_reads_its_rows_the_live_panes_and_header_wait(
     desk_db, config, monkeypatch
 ) -> None:
