@@ -542,15 +542,9 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         self._drop_read_ahead()
         words = event.value.strip()
         if words and self.keys_db is not None:
-            query = replace(self._queries[self.active], search=words)
-            self.run_worker(
-                self._read_ahead(query),
-                name="read-ahead",
-                group="read-ahead",
-                exclusive=True,
-                exit_on_error=False,
-            )
+            self._read_ahead(replace(self._queries[self.active], search=words))
 
+    @work(name="read-ahead", group="read-ahead", exclusive=True, exit_on_error=False)
     async def _read_ahead(self, query: PaneQuery) -> None:
         await asyncio.sleep(READ_AHEAD_PAUSE)
         if self.keys_db is not None and self.search_bar.is_open:
