@@ -83,7 +83,9 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         Binding("O", "outbox", "Outbox", show=False),
         Binding("M", "metrics", "Metrics", show=False),
         Binding("A", "audit", "Audit log", show=False),
-        Binding("slash", "search", "Search"),
+        # A priority binding: the bar opens, and takes the keys, before the keys typed
+        # right after `/` reach the list (see SearchBar.open).
+        Binding("slash", "search", "Search", priority=True),
         Binding("p", "pause", "Pause"),
         Binding("s", "cycle_sentiment", "Sentiment", show=False),
         Binding("u", "toggle_urgent", "Urgent only", show=False),

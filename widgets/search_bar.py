@@ -102,7 +102,10 @@ class SearchBar(Horizontal):
         field.cursor_position = len(current)
         self.closing = False
         self.display = True
-        field.focus()
+        # At once, not by `field.focus()`, which waits its turn behind the keys already
+        # queued: words typed in one burst after `/` (a fast typist over SSH) went to
+        # the list as its keys (f flags, r replies).
+        self.screen.set_focus(field)
 
     def close(self) -> None:
         self.closing = False

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from textual import events
+from textual.widgets import Input
+
 from storage import Database, panes
 from storage.posts import write_batch
 from tests.conftest import times, tweet_line
@@ -448,6 +451,24 @@ async def test_the_search_bar_goes_when_the_first_matches_come(
         assert stream.current() is None
         release.set()
         await settle(pilot, lambda: stream.current() is not None)
+
+
+async def test_words_typed_in_one_burst_after_slash_go_to_the_search(desk_db, config) -> None:
+    """Over a slow link `/` and the words after it arrive together: every key is the
+    search's, none is taken as a desk key (f would flag, r reply, a acknowledge)."""
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        before = dict(stream.current())
+        for key in ("slash", *"traffic"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await pilot.pause(0.3)
+        assert app.search_bar.is_open and not app.screen.is_modal
+        assert app.query_one("#search-input", Input).value == "traffic"
+        assert stream.current() == before  # nothing flagged, nothing acknowledged
+        await pilot.press("slash", "x")  # in the bar, `/` is one more character
+        assert app.query_one("#search-input", Input).value == "traffic/x"
 
 
 async def test_a_search_read_ahead_while_typing_is_what_enter_shows(
