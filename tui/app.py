@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -19,7 +17,6 @@ from textual.widgets import Input
 
 from eventdesk.clock import describe
 from eventdesk.desk import Desk, DeskRole
-from eventdesk.identity import operator_for
 from eventdesk.publishers.dry_run import DryRunPublisher, dry_run_path
 from eventdesk.runner import scheduler_role
 from eventdesk.sources.base import SourceState
@@ -30,10 +27,10 @@ from storage.feed import ChangeFeed
 from storage.outbox import OutboxState
 from storage.panes import PaneQuery
 from storage.posts import utc_text
-from tui.data import ReadAhead, StoragePane
 from tui.dialogs import ConfirmScreen
 from tui.idle_gc import IdleCollector
 from tui.operator_actions import OperatorActions
+from tui.pane_queries import PaneQueries
 from tui.schedule_actions import RunOfShowActions
 from tui.screens import HelpScreen
 from tui.settings import DeskSettings
@@ -41,7 +38,7 @@ from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
 from widgets.post_detail import PostDetail, render_detail
-from widgets.post_list import PAGE, PostList, awaited_rows
+from widgets.post_list import PostList, awaited_rows
 from widgets.quiet_focus import QuietScreen, focus_quietly, mark_active
 from widgets.run_of_show_pane import RunOfShowPane
 from widgets.schedule_list import ScheduleList
@@ -51,10 +48,7 @@ from widgets.urgent_banner import UrgentBanner
 # (key, title, lane); the run-of-show pane lists the schedule, not a lane of posts.
 PANES = (("stream", "Event stream", "hashtag"), ("show", "Run-of-show", None),
          ("inbox", "Inbox", "inbox"))  # fmt: skip
-SENTIMENT_CYCLE = (None, "negative", "neutral", "positive")
 NARROW = 120  # columns below which the panes become tabs
-REQUERY_LINGER = 0.25  # seconds a new filter's title waits for its first rows
-READ_AHEAD_PAUSE = 0.05  # seconds of no typing in the search bar before its first page is read
 DESK_KEYS_ACTIONS = frozenset({
     "next_pane", "previous_pane", "show_pane", "reply", "flag", "hand_off", "acknowledge",
     "shift_handoff", "outbox", "metrics", "audit", "search", "pause", "cycle_sentiment",
@@ -64,7 +58,7 @@ DESK_KEYS_ACTIONS = frozenset({
 })  # fmt: skip
 
 
-class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
+class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
     """The desk. Reads SQLite and follows its change feed; runs a replay if told to."""
 
     CSS_PATH = "app.tcss"
@@ -132,7 +126,6 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         self.db: Database | None = None
         self.counts_db: Database | None = None  # the panes' long counts (see StoragePane)
         self.keys_db: Database | None = None  # rows an operator waits for (see StoragePane)
-        self._ahead: ReadAhead | None = None  # the search being typed: its first page
         self.collector = IdleCollector()
         self.active = 0
         self.desk_role = DeskRole.STARTING
@@ -435,95 +428,6 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
 
     # -- actions ----------------------------------------------------------------------
 
-    def _pane_data(self, query: PaneQuery) -> StoragePane:
-        assert self.db is not None
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None and not ahead.fresh_for(query):
-            ahead.drop()
-            ahead = None
-        return StoragePane(self.db, query, self.counts_db, self.keys_db, ahead)
-
-    def _requery(self, **changes: Any) -> None:
-        """The active pane with its query changed. Its title (the filters) changes with
-        the first rows, in the same paint, and the search bar, if it waits, closes with
-        them; or after REQUERY_LINGER if the rows are slow to come."""
-        pane = self.panes[self.active]
-        assert isinstance(pane, DeskPane)
-        query = replace(self._queries[self.active], **changes)
-        self._queries[self.active] = query
-        filters = []
-        if query.sentiment:
-            filters.append({"negative": "▼", "neutral": "●", "positive": "▲"}[query.sentiment])
-        if query.urgent_only:
-            filters.append("urgent only")
-        if query.account:
-            filters.append(f"@{query.account}")
-        if query.flagged_only:
-            filters.append("⚑ flagged")
-        if query.queue:
-            filters.append("→ my queue")
-        if query.search:
-            filters.append(f"“{query.search}”")
-        if query.lane == "inbox":
-            filters.append("unanswered first" if query.waiting_first else "newest first")
-
-        def show() -> None:
-            pane.filters = " ".join(filters)
-            self._titles()
-            if self.search_bar.closing:
-                self.search_bar.close()
-
-        if self.db is None:
-            show()
-            return
-        pane.post_list.replace_data(self._pane_data(query), show)
-        self.run_worker(
-            self._show_at_latest(pane.post_list),
-            name="requery",
-            group=f"requery-{self.active}",
-            exclusive=True,
-            exit_on_error=False,
-        )
-
-    async def _show_at_latest(self, post_list: PostList) -> None:
-        # A worker that sleeps, not set_timer (see PostList._reload_when_due).
-        await asyncio.sleep(REQUERY_LINGER)
-        post_list.shown_now()
-
-    def action_cycle_sentiment(self) -> None:
-        if self._active_posts() is None:
-            return
-        current = self._queries[self.active].sentiment
-        following = SENTIMENT_CYCLE[(SENTIMENT_CYCLE.index(current) + 1) % len(SENTIMENT_CYCLE)]
-        self._requery(sentiment=following)
-
-    def action_cycle_account(self) -> None:
-        if self._active_posts() is None:
-            return
-        handles = [None, *(account.handle for account in self.settings.config.accounts)]
-        current = self._queries[self.active].account
-        self._requery(account=handles[(handles.index(current) + 1) % len(handles)])
-
-    def action_toggle_flagged(self) -> None:
-        if self._active_posts() is not None:
-            self._requery(flagged_only=not self._queries[self.active].flagged_only)
-
-    def action_toggle_queue(self) -> None:
-        if self._active_posts() is None:
-            return
-        me = operator_for(self.settings.config, self.settings.operator)
-        mine = (me.login, *([me.team] if me.team else []))
-        self._requery(queue=() if self._queries[self.active].queue else mine)
-
-    def action_toggle_urgent(self) -> None:
-        if self._active_posts() is None:
-            return
-        self._requery(urgent_only=not self._queries[self.active].urgent_only)
-
-    def action_toggle_order(self) -> None:
-        if self._active_posts() is not None and self._queries[self.active].lane == "inbox":
-            self._requery(waiting_first=not self._queries[self.active].waiting_first)
-
     def action_pause(self) -> None:
         pane = self._active_posts()
         if pane is None:
@@ -531,41 +435,13 @@ class EventDeskApp(OperatorActions, RunOfShowActions, App[None]):
         pane.post_list.paused = not pane.post_list.paused
         self._titles()
 
-    def action_search(self) -> None:
-        if self._active_posts() is None:
-            return
-        self.query_one(DeskFooter).covered = True  # the bar lies over the footer's line
-        self.search_bar.open(self._queries[self.active].search or "")
-
     @on(Input.Changed, "#search-input")
     def _search_typed(self, event: Input.Changed) -> None:
-        """When the operator pauses typing, the first page for the words so far is read
-        on the key-press connection: Enter then shows it without waiting for a read."""
-        self._drop_read_ahead()
-        words = event.value.strip()
-        if words and self.keys_db is not None:
-            self._read_ahead(replace(self._queries[self.active], search=words))
-
-    @work(name="read-ahead", group="read-ahead", exclusive=True, exit_on_error=False)
-    async def _read_ahead(self, query: PaneQuery) -> None:
-        await asyncio.sleep(READ_AHEAD_PAUSE)
-        if self.keys_db is not None and self.search_bar.is_open:
-            self._ahead = ReadAhead.start(self.keys_db, query, PAGE)
-
-    def _drop_read_ahead(self) -> None:
-        if self._ahead is not None:
-            self._ahead.drop()
-            self._ahead = None
+        self.search_typed(event.value)
 
     @on(SearchBar.Done)
     def _searched(self, event: SearchBar.Done) -> None:
-        self.query_one(DeskFooter).covered = False  # the list's keys, as they were
-        focus_quietly(self._list_of(self.active))
-        if event.words is None:
-            self._drop_read_ahead()
-            self.search_bar.close()
-        else:  # the bar goes with the first rows found (see _requery)
-            self._requery(search=event.words or None)
+        self.search_done(event.words)
 
     @work(name="quit", group="dialogs", exit_on_error=False)
     async def action_quit(self) -> None:

@@ -20,7 +20,7 @@ from tests.tui.conftest import (
     make_app,
     settle,
 )
-from tui import app as tui_app
+from tui import pane_queries
 from tui.data import StoragePane
 from tui.screens import HelpScreen
 from widgets.desk_pane import DeskPane
@@ -430,7 +430,7 @@ async def test_the_search_bar_goes_when_the_first_matches_come(
     pane has its first matches, so that both change in one paint; if the matches are
     slow it goes anyway, soon."""
     release = hold_windows(monkeypatch, lambda query: query.search)
-    monkeypatch.setattr(tui_app, "REQUERY_LINGER", 30.0)  # only the rows close it here
+    monkeypatch.setattr(pane_queries, "REQUERY_LINGER", 30.0)  # only the rows close it here
     app = make_app(config, desk_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: loaded(app))
@@ -445,7 +445,7 @@ async def test_the_search_bar_goes_when_the_first_matches_come(
         assert stream.current() is not None and "traffic" in stream.current()["text"].lower()
 
         release.clear()
-        monkeypatch.setattr(tui_app, "REQUERY_LINGER", 0.1)
+        monkeypatch.setattr(pane_queries, "REQUERY_LINGER", 0.1)
         await pilot.press("slash", "home", "ctrl+k", *"traffic", "enter")
         await settle(pilot, lambda: not app.search_bar.display)  # without its rows
         assert stream.current() is None
@@ -537,7 +537,7 @@ async def test_a_filters_title_changes_with_its_first_rows(desk_db, config, monk
     """The title names the filter in the same paint as the rows it gives: never a title
     over rows it does not describe, for longer than REQUERY_LINGER when rows are slow."""
     release = hold_windows(monkeypatch, lambda query: query.sentiment)
-    monkeypatch.setattr(tui_app, "REQUERY_LINGER", 30.0)
+    monkeypatch.setattr(pane_queries, "REQUERY_LINGER", 30.0)
     app = make_app(config, desk_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, lambda: loaded(app))
@@ -551,7 +551,7 @@ async def test_a_filters_title_changes_with_its_first_rows(desk_db, config, monk
         assert "▼" in pane_title(app) and stream.current()["sentiment_compound"] <= -0.05
 
         release.clear()
-        monkeypatch.setattr(tui_app, "REQUERY_LINGER", 0.1)
+        monkeypatch.setattr(pane_queries, "REQUERY_LINGER", 0.1)
         await pilot.press("s")  # neutral, its rows held back
         await settle(pilot, lambda: "●" in pane_title(app), state=lambda: pane_title(app))
         assert stream.current() is None and "counting…" in pane_title(app)

@@ -17,7 +17,7 @@ from tests.tui.conftest import (
     make_app,
     settle,
 )
-from tui import app as tui_app
+from tui import pane_queries
 from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.post_list import RELOAD_GAP, PostList
@@ -165,7 +165,7 @@ async def test_while_a_search_reads_its_rows_the_live_panes_and_header_wait(
     read, the other panes' live reloads and the header's refresh wait (their reads and
     paints would run in its way), and catch up as soon as the rows are shown."""
     release = hold_windows(monkeypatch, lambda query: query.search)
-    monkeypatch.setattr(tui_app, "REQUERY_LINGER", 30.0)
+    monkeypatch.setattr(pane_queries, "REQUERY_LINGER", 30.0)
     app = make_app(config, desk_db)  # the status refreshes every 0.1 s here
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, lambda: loaded(app))
@@ -441,7 +441,7 @@ async def test_enter_paints_nothing_until_the_search_has_rows(
     back in one paint (a paint of its own for the focus would push theirs to the next
     frame)."""
     release = hold_windows(monkeypatch, lambda query: query.search)
-    monkeypatch.setattr(tui_app, "REQUERY_LINGER", 30.0)
+    monkeypatch.setattr(pane_queries, "REQUERY_LINGER", 30.0)
     app = make_app(config, desk_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, lambda: loaded(app))
