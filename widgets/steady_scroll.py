@@ -67,19 +67,13 @@ def fitted(segments: list[Segment], width: int, pad: Style) -> Strip:
     for segment in segments:
         text = segment.text
         room = width - used
-        if text.isascii() and text.isprintable():  # one cell a character
-            if len(text) < room:
-                out.append(segment)
-                used += len(text)
-                continue
-            out.append(Segment(text[:room], segment.style))
-            return Strip(out, width)
-        cells = cell_len(text)
+        simple = text.isascii() and text.isprintable()  # one cell a character
+        cells = len(text) if simple else cell_len(text)
         if cells < room:
             out.append(segment)
             used += cells
             continue
-        out.append(segment.split_cells(room)[0])
+        out.append(Segment(text[:room], segment.style) if simple else segment.split_cells(room)[0])
         return Strip(out, width)
     if used < width:
         out.append(Segment(" " * (width - used), pad))
@@ -118,15 +112,15 @@ class SteadyScrollBar(ScrollBar):
             self.refresh()  # a whole repaint is due anyway
             return
         new = self._bar_lines()
-        changed = [y for y, (was, now) in enumerate(zip(old, new, strict=False)) if was != now]
         if len(old) != len(new):
             self.refresh()
-        else:
-            self._lines = new
-            if changed:
-                # Only the lines the thumb left or reached: Textual keeps the others.
-                first, last = changed[0], changed[-1]
-                self.refresh(Region(0, first, self.size.width, last - first + 1))
+            return
+        self._lines = new
+        changed = [y for y, (was, now) in enumerate(zip(old, new, strict=True)) if was != now]
+        if changed:
+            # Only the lines the thumb left or reached: Textual keeps the others.
+            first, last = changed[0], changed[-1]
+            self.refresh(Region(0, first, self.size.width, last - first + 1))
 
     def render(self) -> RenderableType:
         self._drawn = self._thumb()
@@ -148,7 +142,8 @@ class SteadyScrollBar(ScrollBar):
         bar = self.render()
         assert isinstance(bar, ScrollBarRender)
         width, height = self.size
-        style = bar.style if isinstance(bar.style, Style) else Style.parse(str(bar.style))
+        style = bar.style
+        assert isinstance(style, Style)  # ScrollBar.render gives its renderer a Style
         segments = ScrollBarRender.render_bar(
             size=height,
             virtual_size=bar.virtual_size,
@@ -159,9 +154,6 @@ class SteadyScrollBar(ScrollBar):
             back_color=style.bgcolor or Color.parse("#555555"),
             bar_color=style.color or Color.parse("bright_magenta"),
         ).segments[:height]  # a stale position can draw past the end: Rich cuts it off
-        if len(segments) < height:  # never seen; Textual's own way then
-            self._render_content()
-            return list(self._render_cache.lines)
         base = self.visual_style.rich_style
         made: dict[int, Strip] = {}  # the same segment is the same line: one Strip each
         lines = []
