@@ -16,13 +16,20 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
+from widgets.banded_compositor import BandedCompositor
+
 
 class QuietScreen(Screen[None]):
     """A screen that does not repaint all of itself whenever the focus moves (Textual's
     `Screen.focused` repaints the whole screen; the widgets that show the focus repaint
-    their own lines here)."""
+    their own lines here), and paints each frame's changed lines band by band
+    (`BandedCompositor`)."""
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def __init__(self, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self._compositor = BandedCompositor()
 
 
 def quiet_focus(
