@@ -518,3 +518,6 @@ class _Empty:
 
     async def position(self, row: dict[str, Any]) -> int:
         return 0
+
+    def ready(self, limit: int) -> list[dict[str, Any]] | None:
+        return None

@@ -89,3 +89,12 @@ class StoragePane:
 
     async def position(self, row: dict[str, Any]) -> int:
         return await panes.position(self.counts, self.query, row)
+
+    def ready(self, limit: int) -> list[dict[str, Any]] | None:
+        ahead = self._ahead
+        if ahead is None or limit != ahead.limit or not ahead.rows.done():
+            return None  # window() waits for a read still running
+        self._ahead = None
+        if ahead.rows.cancelled() or ahead.rows.exception() is not None:
+            return None  # read again
+        return ahead.rows.result()

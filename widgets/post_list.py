@@ -62,6 +62,11 @@ class PaneData(Protocol):
 
     async def position(self, row: Row) -> int: ...
 
+    def ready(self, limit: int) -> list[Row] | None:
+        """The first `limit` rows, if they have been read already (a search's first page
+        read while its words were typed); else None."""
+        ...
+
 
 def sentiment_glyph(compound: float | None) -> tuple[str, str]:
     """A glyph that reads without colour, and the component class that colours it."""
@@ -198,7 +203,18 @@ class PostList(SteadyScrollView, can_focus=True):
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
         self.set_waiting(0)
-        self.reload()
+        rows = data.ready(PAGE)
+        if rows is None:
+            self.reload()
+            return
+        # Placed now, in the handler of the key that asked: a worker would place them a
+        # turn or two of the loop later, and a paint of the live panes could come first.
+        # A reload of the old data still running would place its rows over these.
+        self.workers.cancel_group(self, "post-list-reload")
+        self._last_reload = time.monotonic()
+        self._first_rows(rows, self.following)
+        if not self.counted:
+            self._count_later(rows)
 
     @property
     def arriving(self) -> bool:
@@ -324,22 +340,39 @@ class PostList(SteadyScrollView, can_focus=True):
             # for where they were. Read again for where they are now.
             self.reload(recount=recount, reveal=reveal, top=top)
             return
-        counted = not first or len(rows) < PAGE  # a short first page is all there is
         if first:
-            max_id = max((row["id"] for row in rows), default=None)
-            total = len(rows)
-        self._place(rows, start, total, max_id, hidden, cursor, offset, counted, following)
-        if first:
-            # Called now, not by a message: a paint may come between a message and its
-            # handling, and what the caller changes should show with these rows.
-            self.shown_now()
-        if not counted:
-            # What the rows were read from: the posts up to the newest of them (a post
-            # arriving since is counted by the next reload, as an arrival).
-            total, _ = await self.data.count(max_id if self.data.newest_first else None)
-            self.total, self.counted = max(total, len(rows)), True
-            self._resize_lines(Size(self.size.width, self.lines))
-            self.post_message(self.Counted(self))
+            self._first_rows(rows, following)
+            if not self.counted:
+                await self._count_first(rows)
+            return
+        self._place(rows, start, total, max_id, hidden, cursor, offset, True, following)
+
+    def _first_rows(self, rows: list[Row], following: bool) -> None:
+        """Place new data's first page at the top. Unless the page is short, and so all
+        there is, the caller then counts the rest (`_count_first`)."""
+        counted = len(rows) < PAGE
+        max_id = max((row["id"] for row in rows), default=None)
+        self._place(rows, 0, len(rows), max_id, 0, 0, 0, counted, following)
+        # Called now, not by a message: a paint may come between a message and its
+        # handling, and what the caller changes should show with these rows.
+        self.shown_now()
+
+    @work(group="post-list-reload", exclusive=True, exit_on_error=False)
+    async def _count_later(self, rows: list[Row]) -> None:
+        self._reloading += 1  # live reloads wait for it, as for a reload's count
+        try:
+            await self._count_first(rows)
+        finally:
+            self._reloading -= 1
+
+    async def _count_first(self, rows: list[Row]) -> None:
+        """Count what the first page `rows` was read from: the posts up to the newest of
+        them (a post arriving since is counted by the next reload, as an arrival)."""
+        newest = max((row["id"] for row in rows), default=None)
+        total, _ = await self.data.count(newest if self.data.newest_first else None)
+        self.total, self.counted = max(total, len(rows)), True
+        self._resize_lines(Size(self.size.width, self.lines))
+        self.post_message(self.Counted(self))
 
     def _place(
         self,

@@ -193,5 +193,11 @@ def hold_windows(monkeypatch, held) -> asyncio.Event:
             await release.wait()
         return await window(self, offset, limit, waited)
 
+    def slow_ready(self, limit):
+        # Rows still slow to come: a search's first page read ahead is not ready either.
+        return None if held(self.query) and not release.is_set() else ready(self, limit)
+
+    ready = StoragePane.ready
     monkeypatch.setattr(StoragePane, "window", slow_window)
+    monkeypatch.setattr(StoragePane, "ready", slow_ready)
     return release

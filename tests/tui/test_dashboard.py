@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from textual import events
 from textual.widgets import Input
 
@@ -23,6 +24,7 @@ from tests.tui.conftest import (
 from tui import pane_queries
 from tui.data import StoragePane
 from tui.screens import HelpScreen
+from widgets import post_list
 from widgets.desk_pane import DeskPane
 from widgets.pane_title import PaneTitle
 from widgets.post_list import PostList
@@ -497,6 +499,36 @@ async def test_a_search_read_ahead_while_typing_is_what_enter_shows(
         assert "traffic" in stream.current()["text"].lower()
         assert reads.count("traffic") == 1  # Enter showed the page read ahead
         assert reads.count("traf") == 1  # and "traf"'s was never read twice
+
+
+@pytest.mark.parametrize("page", [4, 120])  # 10 matches: a full first page, or all
+async def test_enter_places_the_rows_read_ahead_before_its_handler_returns(
+    desk_db, config, monkeypatch, page
+) -> None:
+    """With the first page read ahead, Enter's own handler places it, closes the bar and
+    gives the footer back, so nothing can paint in between; the matches are counted
+    after. A reload of the old rows still reading then never lands over them."""
+    for module in (post_list, pane_queries):
+        monkeypatch.setattr(module, "PAGE", page)
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+        await pilot.press("slash", *"traffic")
+        await settle(pilot, lambda: app._ahead is not None and app._ahead.rows.done())
+        release = hold_windows(monkeypatch, lambda query: not query.search)
+        stream.reload()  # a live reload of the unfiltered rows, held in its read
+        await pilot.pause(0.1)
+        app.search_bar.closing = True  # Enter in the field: it takes no more keys
+        app.search_done("traffic")  # and the bar's Done message calls this
+        assert "traffic" in stream.current()["text"].lower()  # no await in between
+        assert not app.search_bar.display and not app.query_one("DeskFooter").covered
+        # A full first page is counted after; a short one is all there is.
+        assert stream.counted == (page > 10) and stream.total == min(page, 10)
+        release.set()
+        await settle(pilot, lambda: stream.counted)
+        assert stream.total == 10 and "traffic" in stream.current()["text"].lower()
+        assert all("traffic" in row["text"].lower() for row in stream._rows.values())
 
 
 async def test_a_searchs_rows_never_wait_behind_the_desks_other_reads(
