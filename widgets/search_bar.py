@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -41,6 +41,14 @@ class SearchField(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    async def action_submit(self) -> None:
+        """Enter: the words go to the bar at once, not by a Submitted message."""
+        bar = self.parent
+        if isinstance(bar, SearchBar):
+            bar.submit(self.value)
+        else:
+            await super().action_submit()
 
     def _on_blur(self, event: events.Blur) -> None:
         bar = self.parent
@@ -111,16 +119,20 @@ class SearchBar(Horizontal):
         self.closing = False
         self.display = False
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        """Enter: the words go to the owner, who moves the focus and closes the bar."""
-        event.stop()
+    def submit(self, value: str) -> None:
+        """Enter: the words go to the app, which moves the focus and closes the bar."""
         self.closing = True
-        self.post_message(self.Done(event.value.strip()))
+        self._done(value.strip())
 
     def action_stay(self) -> None:
         pass
 
     def action_cancel(self) -> None:
         self.close()
-        self.post_message(self.Done(None))
+        self._done(None)
+
+    def _done(self, words: str | None) -> None:
+        # Straight to the app, the bar's owner: a message bubbling from the field through
+        # the bar and the screen waits its turn in each one's queue (Enter's Submitted
+        # took five such turns), and a paint of the live panes could come before any.
+        self.app.post_message(self.Done(words))
