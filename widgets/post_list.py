@@ -367,9 +367,9 @@ class PostList(SteadyScrollView, can_focus=True):
 
     async def _count_first(self, rows: list[Row]) -> None:
         """Count what the first page `rows` was read from: the posts up to the newest of
-        them (a post arriving since is counted by the next reload, as an arrival)."""
-        newest = max((row["id"] for row in rows), default=None)
-        total, _ = await self.data.count(newest if self.data.newest_first else None)
+        them, `max_id` as placed (a post arriving since is counted by the next reload,
+        as an arrival)."""
+        total, _ = await self.data.count(self.max_id if self.data.newest_first else None)
         self.total, self.counted = max(total, len(rows)), True
         self._resize_lines(Size(self.size.width, self.lines))
         self.post_message(self.Counted(self))
