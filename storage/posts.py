@@ -11,7 +11,16 @@ from typing import Any
 
 from eventdesk.model import Post
 from storage.db import Database
-from storage.rows import _TEXT, Prepared, Reject, prepare, storable, utc_text
+from storage.rows import (
+    _TEXT,
+    NO_NUMBER,
+    NO_TEXT,
+    Prepared,
+    Reject,
+    prepare,
+    storable,
+    utc_text,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +35,28 @@ _POST_COLUMNS = (
     "metrics, lang, in_hashtag, in_inbox, in_own, sentiment_compound, sentiment_pos, "
     "sentiment_neu, sentiment_neg, urgent, urgent_category, urgent_reason, raw, ingested_at"
 )
+# Columns that may be NULL, and the stand-in a row holds for it (see storage.rows).
+_NULLABLE = {
+    "conversation_id": NO_NUMBER,
+    "in_reply_to_user_id": NO_TEXT,
+    "reply_to_id": NO_NUMBER,
+    "quote_of_id": NO_NUMBER,
+    "repost_of_id": NO_NUMBER,
+    "lang": NO_TEXT,
+    "sentiment_compound": NO_NUMBER,
+    "sentiment_pos": NO_NUMBER,
+    "sentiment_neu": NO_NUMBER,
+    "sentiment_neg": NO_NUMBER,
+    "urgent_category": NO_TEXT,
+    "urgent_reason": NO_TEXT,
+}
 _INSERT_POST = (
-    f"INSERT INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 28)}) "
-    "ON CONFLICT (id) DO NOTHING"
+    f"INSERT INTO posts ({_POST_COLUMNS}) VALUES ("
+    + ", ".join(
+        f"NULLIF(?, {_NULLABLE[column]!r})" if column in _NULLABLE else "?"
+        for column in _POST_COLUMNS.split(", ")
+    )
+    + ") ON CONFLICT (id) DO NOTHING"
 )
 
 

@@ -64,6 +64,18 @@ class Reject:
 
 _TEXT = 5  # where the text stands in Prepared.row
 
+# Python's sqlite3 binds an int, a float or a str directly, and sends any other value
+# (None, a bool) through its adapter registry first: a tuple built, a dict looked up,
+# two attribute lookups that fail. With the nine such values of a typical post, that
+# was about a third of its INSERT (8 µs a post of the writer's 25). So a row holds
+# neither: flags are 0 or 1, and where a column has no value the row holds a stand-in
+# its column can never hold otherwise, which the INSERT turns back into NULL
+# (`NULLIF(?, stand-in)`, see storage.posts): '' for a number (ids are positive
+# integers, scores are numbers) and the integer 0 for a text (SQLite never finds a
+# text equal to an integer, so a text '0' is kept).
+NO_NUMBER = ""
+NO_TEXT = 0
+
 
 class Prepared(NamedTuple):
     """A post reduced to the plain values storing it needs.
@@ -112,6 +124,10 @@ _LANE_NAMES = {
 }
 
 
+# Prepared.row's lane columns by (hashtag, inbox, own): 0 or 1, never a bool.
+_LANE_FLAGS = {lanes: tuple(map(int, lanes)) for lanes in _LANE_NAMES}
+
+
 def prepared(
     post: Post | PostFields,
     created: str,
@@ -151,21 +167,19 @@ def prepared(
         username if username.isascii() else storable(username),
         name if name.isascii() else storable(name),
         text if text.isascii() else storable(text),
-        conversation_id,
-        reply_user,
-        reply_to_id,
-        quote_of_id,
-        repost_of_id,
+        NO_NUMBER if conversation_id is None else conversation_id,
+        NO_TEXT if reply_user is None else reply_user,
+        NO_NUMBER if reply_to_id is None else reply_to_id,
+        NO_NUMBER if quote_of_id is None else quote_of_id,
+        NO_NUMBER if repost_of_id is None else repost_of_id,
         _json_list(hashtags) if hashtags else "[]",
         _json_list(mentions) if mentions else "[]",
         _json_list(urls) if urls else "[]",
         orjson.dumps(metrics).decode() if metrics else "{}",
-        lang,
-        *lanes,
+        NO_TEXT if lang is None else lang,
+        *_LANE_FLAGS[lanes],
         *(scores or _NO_SCORES),
-        urgency is not None,
-        urgency.category if urgency else None,
-        urgency.reason if urgency else None,
+        *((1, urgency.category, urgency.reason) if urgency else _NOT_URGENT),
     )
     if not hashtags:
         tags: tuple[str, ...] = ()
@@ -209,4 +223,5 @@ def _fields(post: Post) -> PostFields:
     )
 
 
-_NO_SCORES = (None, None, None, None)
+_NO_SCORES = (NO_NUMBER, NO_NUMBER, NO_NUMBER, NO_NUMBER)
+_NOT_URGENT = (0, NO_TEXT, NO_TEXT)

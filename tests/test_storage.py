@@ -11,6 +11,7 @@ import pytest
 from eventdesk.model import Lane, Post, Sentiment, Urgency
 from storage import Database, DatabaseUnavailable, SchemaTooNew
 from storage.posts import Reject, checkpoint, counts, iter_posts, write_batch
+from storage.rows import prepare
 from storage.schema import LATEST
 
 
@@ -279,5 +280,55 @@ async def test_a_version_9_database_loses_only_the_reply_to_index(db_path: Path)
         names = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
         assert "posts_reply_to" not in names and "posts_conversation" in names
         assert await db.scalar("SELECT count(*) FROM posts") == 2
+    finally:
+        await db.close()
+
+
+async def test_missing_values_are_stored_as_null_and_look_alikes_are_kept(
+    db_path: Path,
+) -> None:
+    """A row stands in '' for a missing number and 0 for a missing text, which the
+    INSERT stores as NULL; real values that look like the stand-ins stay as they are."""
+    bare = post(1, sentiment=None, lang=None, conversation_id=None)
+    lookalike = post(
+        2,
+        text="0",
+        author_name="",
+        sentiment=Sentiment(0.0, 0.0, 1.0, 0.0),
+        lang="0",
+        in_reply_to_user_id="0",
+        reply_to_id=1,
+        conversation_id=1,
+        urgency=Urgency("0", "0"),
+    )
+    rows = [prepare(p).row for p in (bare, lookalike)]
+    # Nothing but an int, a float or a str reaches sqlite3's binding (see storage.rows).
+    assert {type(value) for row in rows for value in row} <= {int, float, str}
+    db = await Database.open(db_path)
+    try:
+        await write_batch(db, [bare, lookalike], source="t")
+        first, second = [r async for r in iter_posts(db, _all())]
+        nullable = [
+            "conversation_id", "in_reply_to_user_id", "reply_to_id", "quote_of_id",
+            "repost_of_id", "lang", "sentiment_compound", "sentiment_pos", "sentiment_neu",
+            "sentiment_neg", "urgent_category", "urgent_reason",
+        ]  # fmt: skip
+        assert {key: first[key] for key in nullable} == dict.fromkeys(nullable)
+        assert (first["urgent"], first["in_hashtag"], first["in_inbox"]) == (0, 1, 0)
+        assert {key: second[key] for key in nullable} == {
+            "conversation_id": 1, "in_reply_to_user_id": "0", "reply_to_id": 1,
+            "quote_of_id": None, "repost_of_id": None, "lang": "0",
+            "sentiment_compound": 0.0, "sentiment_pos": 0.0, "sentiment_neu": 1.0,
+            "sentiment_neg": 0.0, "urgent_category": "0", "urgent_reason": "0",
+        }  # fmt: skip
+        assert (second["text"], second["author_name"], second["urgent"]) == ("0", "", 1)
+        types = await db.fetchall(
+            "SELECT typeof(lang), typeof(in_reply_to_user_id), typeof(sentiment_compound) "
+            "FROM posts ORDER BY id"
+        )
+        assert [tuple(row) for row in types] == [
+            ("null", "null", "null"),
+            ("text", "text", "real"),
+        ]
     finally:
         await db.close()
