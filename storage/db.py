@@ -21,6 +21,11 @@ from storage.schema import LATEST, MIGRATIONS
 # database file's own mode, so setting it on the main file covers all three.
 DB_MODE = 0o660
 BUSY_TIMEOUT_MS = 5000
+# Pages of a new database. A post's row is about 1.3 KB (a third of a default 4 KB
+# page) and the ingest appends thousands a second: with 16 KB pages its writer's
+# statements took 37 µs of CPU a post instead of 43, and 48 µs of time instead of 58
+# (three runs each, 100k demo posts). An existing database keeps the size it has.
+PAGE_SIZE = 16384
 
 
 class StorageError(Exception):
@@ -122,6 +127,9 @@ class Database:
 
     async def _configure(self) -> None:
         await self._conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Before WAL mode, which writes a new database's first page: from then on the
+        # size is fixed (this does nothing to a database that has one).
+        await self._conn.execute_fetchall(f"PRAGMA page_size = {PAGE_SIZE}")
         mode = await self.scalar("PRAGMA journal_mode = WAL")
         if mode != "wal":
             raise DatabaseUnavailable(f"{self.path}: cannot use WAL mode (got {mode!r})")
