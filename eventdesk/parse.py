@@ -14,22 +14,26 @@ fields, so the two cannot read a line differently.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
+from eventdesk import stream_message
 from eventdesk.model import Post, PostFields, moment
+from eventdesk.xvalues import MAX_ID, TWITTER_EPOCH_MS, hashtags_in, mentions_in, time_from_id
+from eventdesk.xvalues import post_id as _post_id
+from eventdesk.xvalues import timestamp as _timestamp
 
-TWITTER_EPOCH_MS = 1288834974657  # ids since Nov 2010 carry their creation time
-MAX_ID = 2**63 - 1
-_HASHTAG = re.compile(r"(?<![\w&/])[#＃](\w*[^\W\d]\w*)")
-_MENTION = re.compile(r"(?<![\w@])[@＠](\w{1,15})")
-# X's own form of created_at, which is also the form the desk stores.
-_X_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", re.ASCII)
-
+__all__ = [
+    "MAX_ID",
+    "TWITTER_EPOCH_MS",
+    "Parsed",
+    "parse_line",
+    "read_any_line",
+    "read_line",
+    "time_from_id",
+]
 
 @dataclass(slots=True)
 class Parsed:
@@ -41,44 +45,6 @@ class Parsed:
     posts: list[Any] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     ignored: str | None = None  # why the line carries no post (keep-alive, error message)
-
-
-def time_from_id(post_id: int) -> datetime:
-    """The creation time encoded in a snowflake id."""
-    return datetime.fromtimestamp(((post_id >> 22) + TWITTER_EPOCH_MS) / 1000, tz=UTC)
-
-
-def _post_id(value: Any) -> int | None:
-    if type(value) is str:  # as X sends every id: checked first, it is the common case
-        if len(value) <= 19 and value.isdigit() and value.isascii():
-            number = int(value)
-            return number if 0 < number <= MAX_ID else None
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
-        number = int(value)
-    else:
-        return None
-    return number if 0 < number <= MAX_ID else None
-
-
-def _timestamp(value: Any) -> datetime | str | None:
-    """`value` itself when it is a valid time in X's form (the stored form: no datetime
-    made and formatted back, which cost about 5 µs a post), else the moment it names in
-    UTC; None when it names none, or no time zone."""
-    if not isinstance(value, str):
-        return None
-    try:
-        if len(value) == 24 and _X_TIME.fullmatch(value):
-            datetime.fromisoformat(value)  # the digits make a real date and time
-            return value
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
 
 
 def _tags(entities: dict[str, Any], key: str, name: str) -> tuple[str, ...] | None:
@@ -170,20 +136,12 @@ def tweet_fields(tweet: Any, users: dict[str, dict[str, Any]]) -> PostFields | s
         reply_to,
         quote_of,
         repost_of,
-        hashtags if hashtags is not None else _found(_HASHTAG, "#＃", text),
-        mentions if mentions is not None else _found(_MENTION, "@＠", text),
+        hashtags if hashtags is not None else hashtags_in(text),
+        mentions if mentions is not None else mentions_in(text),
         urls,
         _int_metrics(metrics) if metrics else {},
         lang if isinstance(lang, str) else None,
     )
-
-
-def _found(pattern: re.Pattern[str], marks: str, text: str) -> tuple[str, ...]:
-    """`pattern`'s finds in `text`; none without one of the `marks` every find starts
-    with (two `in` tests cost a tenth of a search that finds nothing)."""
-    if marks[0] not in text and marks[1] not in text:
-        return ()
-    return tuple(pattern.findall(text))
 
 
 def parse_tweet(tweet: Any, users: dict[str, dict[str, Any]], raw: str) -> Post | str:
@@ -206,6 +164,18 @@ def parse_line(line: str) -> Parsed:
 def read_line(line: str) -> Parsed:
     """Read one source line into (PostFields, raw JSON) pairs, problems, or why it is
     ignored: `parse_line` without making the Posts."""
+    # The everyday message (one tweet, the types X documents) decoded straight into
+    # its fields; any other line is read the forgiving way.
+    everyday = stream_message.fields(line)
+    if everyday is not None:
+        return Parsed(posts=[(everyday, line.rstrip("\r\n"))])
+    return read_any_line(line)
+
+
+def read_any_line(line: str) -> Parsed:
+    """`read_line` for any line, whatever shape its message has: keep-alives, error
+    messages, pages, odd types (an id sent as a number is read; a count sent as
+    `true` is left out), and each thing that makes a post unreadable, said."""
     # A message starts with "{"; only a line that starts blank can be a keep-alive
     # (strip() would copy every whole line to find out).
     if (not line or line[0].isspace()) and not line.strip():
