@@ -21,11 +21,13 @@ from storage.schema import LATEST, MIGRATIONS
 # database file's own mode, so setting it on the main file covers all three.
 DB_MODE = 0o660
 BUSY_TIMEOUT_MS = 5000
-# Pages of a new database. A post's row is about 1.3 KB (a third of a default 4 KB
-# page) and the ingest appends thousands a second: with 16 KB pages its writer's
-# statements took 37 µs of CPU a post instead of 43, and 48 µs of time instead of 58
-# (three runs each, 100k demo posts). An existing database keeps the size it has.
-PAGE_SIZE = 16384
+# Pages of a new database, set rather than left to the library's default. A post's row
+# is about 1.3 KB; with 16 KB pages the ingest writer's statements took 37 µs of CPU a
+# post instead of 43 (three runs each, 100k demo posts), but the dashboard's search
+# and filter keys, which read rows scattered over the event, got slower: Enter's p95
+# was 58–61 ms in two runs of three on a million posts, against 43–44 ms with 4 KB
+# pages in the same hour (benchmarks.dashboard). The desk's keys come first.
+PAGE_SIZE = 4096
 
 
 class StorageError(Exception):

@@ -37,20 +37,20 @@ async def test_new_database_is_migrated_and_in_wal_mode(db_path: Path) -> None:
         assert await db.scalar("PRAGMA user_version") == LATEST
         assert await db.scalar("PRAGMA journal_mode") == "wal"
         assert await db.scalar("PRAGMA busy_timeout") == 5000
-        assert await db.scalar("PRAGMA page_size") == 16384
+        assert await db.scalar("PRAGMA page_size") == 4096
     finally:
         await db.close()
 
 
 async def test_a_database_keeps_the_page_size_it_was_made_with(db_path: Path) -> None:
     made = sqlite3.connect(db_path)
-    made.execute("PRAGMA page_size = 4096")
+    made.execute("PRAGMA page_size = 16384")
     made.execute("CREATE TABLE before_us (x)")
     made.close()
     db = await Database.open(db_path)
     try:
         assert await db.scalar("PRAGMA user_version") == LATEST
-        assert await db.scalar("PRAGMA page_size") == 4096
+        assert await db.scalar("PRAGMA page_size") == 16384
     finally:
         await db.close()
 
