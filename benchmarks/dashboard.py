@@ -37,6 +37,7 @@ from eventdesk.config import load_config
 from eventdesk.model import Lane, Post, Sentiment, Urgency
 from eventdesk.paths import bundled
 from storage import Database
+from storage.db import PAGE_SIZE
 from storage.posts import _INSERT_POST, prepare, stored_row, utc_text, write_batch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +90,7 @@ def build(path: Path, posts: int) -> None:
 
     rng = random.Random(7)
     conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # as the desk makes a database
     conn.execute("PRAGMA journal_mode = WAL")
     for script in MIGRATIONS:
         conn.executescript(script)
@@ -342,7 +344,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    cached = folder / f"dashboard-{args.posts}.db"
+    cached = folder / f"dashboard-{args.posts}-{PAGE_SIZE // 1024}k.db"
     if not cached.exists():
         t0 = time.perf_counter()
         build(cached, args.posts)
