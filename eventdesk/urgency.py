@@ -150,7 +150,10 @@ def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     if not parts:
         return None
     body = r"\s+".join(re.escape(part).replace("'", "'?") for part in parts)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+    # Case-insensitive as the shipped rules are: lower-cased phrase, lower-cased text
+    # (`normalise`). Compiled with IGNORECASE, the gate could not read its phrases and
+    # let every post through to the rules, however few held the phrase.
+    return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -379,3 +379,25 @@ def test_long_texts_are_not_remembered(detector: UrgencyDetector) -> None:
     text = "man with a knife " + "x" * urgency.RECENT_CHARS
     assert detector.check(text) is not None
     assert text not in detector._recent and text not in detector._older
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_event_phrases_keep_the_gate_closed_and_match_in_any_case(plain: bool) -> None:
+    """An event's phrases are read by the gate like the shipped rules, so a post with
+    none of them still costs one search; they match whatever the case."""
+    detector = UrgencyDetector.from_config(
+        _settings(UrgencyConfig(phrases=("blue lorry", "Crush at gate 4")), plain)
+    )
+    assert not detector._gate.open
+    assert not detector._gate.passes(normalise("lovely day at the open day"))
+    for text in ("A BLUE  LORRY is here", "a blue lorry", "CRUSH AT GATE 4"):
+        assert detector._gate.passes(normalise(text))
+        assert detector.check(text) is not None and detector.check(text).reason.startswith(
+            "event phrase"
+        )
+    assert detector.check("a bluelorry") is None
+    # User patterns stay regular expressions matched case-insensitively: the gate
+    # cannot read those, and opens.
+    with_pattern = UrgencyDetector.from_config(_settings(UrgencyConfig(patterns=("A&E",)), plain))
+    assert with_pattern._gate.open
+    assert with_pattern.check("queue at a&e is huge") is not None

@@ -67,12 +67,6 @@ def test_no_phrases_for_what_cannot_be_read() -> None:
     assert required_phrases(re.compile(r"(?:knife)?")) is None
 
 
-def test_an_event_phrase_leaves_the_gate_open() -> None:
-    detector = UrgencyDetector.from_config(UrgencyConfig(phrases=("blue lorry",)))
-    assert detector._gate.open
-    assert detector.check("A BLUE  LORRY is here") is not None
-
-
 def test_the_gate_turns_away_ordinary_posts(detector: UrgencyDetector) -> None:
     gate = detector._gate
     assert not gate.open
