@@ -8,7 +8,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -175,6 +175,19 @@ class Database:
             else:
                 await asyncio.shield(self._conn.execute("COMMIT"))
                 self.commits += 1
+
+    async def run_sync(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`fn(connection, *args, **kwargs)` run whole in aiosqlite's thread on this
+        database's sqlite3 connection, nothing else using it meanwhile: for a write
+        that is one function of plain sqlite3 calls (`storage.batch`), which a
+        scoring process also runs on a connection of its own. `fn` owns its
+        transaction; a task cancelled while it runs does not stop it."""
+        async with self._lock:
+            # aiosqlite's own way to run a call in its thread (private; pinned below 1).
+            call = self._conn._execute(fn, self._conn._conn, *args, **kwargs)
+            result = await asyncio.shield(call)
+            self.commits += 1
+            return result
 
     async def _rollback_quietly(self) -> None:
         with contextlib.suppress(sqlite3.Error):  # nothing to roll back: BEGIN failed

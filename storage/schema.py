@@ -296,7 +296,7 @@ MIGRATIONS: tuple[str, ...] = (
     # ranks by bm25: so no positions (detail=none) and no per-post token counts
     # (columnsize=0). Fed from a trigger, FTS5 cost about 50 µs a post (it wrote its
     # pending terms out row by row); one INSERT per batch costs about 6 µs a post.
-    # storage.posts.write_prepared, the only writer of posts, indexes what it stores.
+    # storage.batch.store_prepared, the only writer of posts, indexes what it stores.
     """
     DROP TRIGGER posts_fts_insert;
     DROP TABLE posts_fts;
