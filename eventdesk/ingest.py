@@ -1,18 +1,20 @@
 """The ingest pipeline: source lines → Posts with lanes, sentiment, urgency → SQLite.
 
-Reading and writing stay on the event loop; parsing and scoring (the CPU work, in
-`eventdesk.scoring`) run in a thread, or in worker processes when `workers` > 0.
-Batches are written strictly in source order, each in one transaction with its
-checkpoint, so the stored posts and the checkpoint always agree whatever moment the
-process dies.
+Reading stays on the event loop. Parsing and scoring (the CPU work, in
+`eventdesk.scoring`) run in a thread, and the loop writes each batch; or, when
+`workers` > 0, in scoring processes that also store the batches they score, taking
+turns. Either way batches are written strictly in source order, each in one
+transaction with its checkpoint, so the stored posts and the checkpoint always agree
+whatever moment the process dies.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -22,18 +24,19 @@ from eventdesk.scoring import (
     Processed,
     Processor,
     ScoringSpec,
+    Stored,
+    StoreSpec,
+    Turns,
     process_batch,
-    process_in_worker,
     scoring_pool,
-    unpack,
+    store_in_worker,
 )
 from eventdesk.sources.base import Source, SourceChunk, SourceLine
 from storage import Database
-from storage.posts import BatchResult, checkpoint, write_prepared
+from storage.batch import WRITER_CACHE_MIB
+from storage.posts import checkpoint, write_prepared
 
 log = logging.getLogger(__name__)
-
-WRITER_CACHE_MIB = 64  # SQLite page cache of the connection the ingest writes through
 
 
 @dataclass(slots=True)
@@ -57,9 +60,6 @@ class IngestSummary:
         )
 
 
-BatchHook = Callable[[Processed, BatchResult], Awaitable[None] | None]
-
-
 class Ingest:
     """Runs one source into the database until the source ends or `stop()` is called."""
 
@@ -71,7 +71,6 @@ class Ingest:
         batch_size: int | None = None,
         flush_seconds: float = 0.25,
         workers: int = 0,
-        on_batch: BatchHook | None = None,
     ) -> None:
         self.db, self.config = db, config
         if batch_size is None:
@@ -82,7 +81,6 @@ class Ingest:
             batch_size = 2000
         self.batch_size, self.flush_seconds = batch_size, flush_seconds
         self.workers = workers
-        self.on_batch = on_batch
         self.summary = IngestSummary()
         self._stopping = asyncio.Event()
 
@@ -93,17 +91,25 @@ class Ingest:
         started = time.perf_counter()
         loop = asyncio.get_running_loop()
         executor: Executor | None = None
+        turns: Turns | None = None
         if self.workers > 0:
+            # Each scoring process also stores the batches it scores, in source order:
+            # batch n waits until batch n - 1 has committed (`Turns`). The desk's
+            # process then only reads, hands out and counts.
+            turns = Turns.make()
+            store = StoreSpec(str(self.db.path), source.key, turns)
             # Plain values, not the config: the processes need not import pydantic.
-            executor = scoring_pool(self.workers, ScoringSpec.of(self.config))
+            executor = scoring_pool(self.workers, ScoringSpec.of(self.config), store)
             pool = executor
+            numbers = itertools.count()
 
-            async def run_batch(batch: Any) -> Processed:
-                return unpack(await loop.run_in_executor(pool, process_in_worker, batch))
+            async def run_batch(batch: Any, position: Any) -> Stored | Processed:
+                number = next(numbers)
+                return await loop.run_in_executor(pool, store_in_worker, batch, number, position)
         else:
             local = await asyncio.to_thread(Processor, self.config)
 
-            async def run_batch(batch: Any) -> Processed:
+            async def run_batch(batch: Any, position: Any) -> Stored | Processed:
                 return await asyncio.to_thread(process_batch, local, batch)
 
         lines: asyncio.Queue[SourceLine | None] = asyncio.Queue(maxsize=self.batch_size * 4)
@@ -143,6 +149,8 @@ class Ingest:
             stopper.cancel()
             for task in tasks:
                 task.cancel()
+            if turns is not None:
+                turns.end()  # no batch waiting for its turn is stored after this
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
             self.summary.seconds = time.perf_counter() - started
@@ -160,7 +168,7 @@ class Ingest:
     ) -> None:
         try:
             async for chunk in chunks:
-                future = asyncio.ensure_future(run_batch(chunk))
+                future = asyncio.ensure_future(run_batch(chunk, chunk.position))
                 await out.put((future, chunk.position, chunk.count))
         finally:
             await out.put(None)
@@ -189,27 +197,27 @@ class Ingest:
                     break
                 pending.append(item)
             payload = [(line.number, line.text, line.problem) for line in pending]
-            future = asyncio.ensure_future(run_batch(payload))
             # A line that could not be read has no position: resume after the last one.
             position = next((ln.position for ln in reversed(pending) if ln.position), None)
+            future = asyncio.ensure_future(run_batch(payload, position))
             await out.put((future, position, len(payload)))
         await out.put(None)
 
     async def _write(self, key: str, inbox: asyncio.Queue) -> None:
+        summary = self.summary
         while (item := await inbox.get()) is not None:
             future, position, count = item
             batch = await future
-            batch.position = position
-            result = await write_prepared(
-                self.db, batch.posts, batch.rejects, source=key, position=position
-            )
-            summary = self.summary
+            if isinstance(batch, Stored):  # a scoring process stored it
+                inserted, duplicates, ignored, rejected = batch
+            else:
+                result = await write_prepared(
+                    self.db, batch.posts, batch.rejects, source=key, position=position
+                )
+                inserted, duplicates = result.inserted, result.duplicates
+                ignored, rejected = batch.ignored, len(batch.rejects)
             summary.lines += count
-            summary.ingested += result.inserted
-            summary.duplicates += result.duplicates
-            summary.ignored += batch.ignored
-            summary.rejected += len(batch.rejects)
-            if self.on_batch is not None:
-                outcome = self.on_batch(batch, result)
-                if outcome is not None:
-                    await outcome
+            summary.ingested += inserted
+            summary.duplicates += duplicates
+            summary.ignored += ignored
+            summary.rejected += rejected

@@ -10,14 +10,15 @@ a `ScoringSpec`, the few plain values it needs of the event config.
 from __future__ import annotations
 
 import gc
-import marshal
+import os
+import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import spawn
 from multiprocessing.context import SpawnContext, SpawnProcess
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from eventdesk.lanes import LaneRules, LaneSpec
 from eventdesk.model import PostFields
@@ -25,6 +26,7 @@ from eventdesk.parse import read_line
 from eventdesk.sentiment import SentimentScorer
 from eventdesk.sources.base import SourceChunk
 from eventdesk.urgency import UrgencyDetector, UrgencySettings
+from storage.batch import store_prepared, writer_connection
 from storage.rows import Reject, prepared, stored_time
 
 if TYPE_CHECKING:
@@ -147,53 +149,122 @@ def process_batch(processor: Processor, batch: Lines | SourceChunk) -> Processed
     return processor.process(chunk_lines(batch) if isinstance(batch, SourceChunk) else batch)
 
 
+class Turns:
+    """Whose turn it is to store a batch, across the scoring processes: batch n is
+    stored once batch n - 1 has committed, so batches commit in source order (each
+    with its checkpoint) whichever process scored them first."""
+
+    WAIT = 0.5  # seconds between looks at whether the run has ended meanwhile
+
+    def __init__(self, next_batch: Any, changed: Any, ended: Any) -> None:
+        self._next, self._changed, self._ended = next_batch, changed, ended
+
+    @classmethod
+    def make(cls) -> Turns:
+        context = _ScoringContext()
+        return cls(context.Value("q", 0, lock=False), context.Condition(), context.Event())
+
+    def __reduce__(self) -> Any:  # handed to the scoring processes as they start
+        return Turns, (self._next, self._changed, self._ended)
+
+    def wait(self, number: int, parent: int) -> None:
+        """Until batch `number` may be stored. Raises `TurnLost` once the run has
+        ended (a batch before it failed, or the ingest stopped) or the desk's process
+        is gone: nothing after a batch that was not stored may be."""
+        with self._changed:
+            while self._next.value != number:
+                self._check(parent)
+                self._changed.wait(self.WAIT)
+        self._check(parent)
+
+    def done(self, number: int) -> None:
+        """Batch `number` has committed: the next one's turn."""
+        with self._changed:
+            self._next.value = number + 1
+            self._changed.notify_all()
+
+    def end(self) -> None:
+        """The run is over: a batch still waiting for its turn is not stored."""
+        self._ended.set()
+        with self._changed:
+            self._changed.notify_all()
+
+    def _check(self, parent: int) -> None:
+        if self._ended.is_set():
+            raise TurnLost("the ingest ended before this batch's turn")
+        if os.getppid() != parent:
+            raise TurnLost("the desk's process is gone")
+
+
+class TurnLost(RuntimeError):
+    """A batch that may no longer be stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSpec:
+    """Where and how a scoring process stores the batches it scores."""
+
+    path: str  # the database, made and migrated by the desk's process
+    source: str  # the checkpoint's key
+    turns: Turns
+    parent: int = field(default_factory=os.getpid)
+
+
+class Stored(NamedTuple):
+    """What became of a batch a scoring process stored."""
+
+    inserted: int
+    duplicates: int
+    ignored: int
+    rejected: int
+
+
 _worker: Processor | None = None
+_store: tuple[StoreSpec, sqlite3.Connection] | None = None
 
 
-def init_worker(spec: ScoringSpec) -> None:
-    """Make this scoring process's Processor (the pool's initializer)."""
-    global _worker
+def init_worker(spec: ScoringSpec, store: StoreSpec | None = None) -> None:
+    """Make this scoring process's Processor (the pool's initializer), and its own
+    connection to store batches through."""
+    global _worker, _store
     _worker = Processor(spec)
+    if store is not None:
+        _store = store, writer_connection(store.path)
     # Everything built so far (modules, lexicon, rules) lives as long as the worker:
     # leave it out of the collector's full passes, which otherwise walk it again and
     # again while batches are parsed.
     gc.freeze()
 
 
-def process_in_worker(batch: Lines | SourceChunk) -> bytes:
-    """Score a batch in a scoring process; `unpack` reads the answer."""
-    assert _worker is not None, "worker not initialised"
-    # A batch makes no reference cycles (all it builds goes when it is sent back), yet
-    # the collector's passes over its hundred thousand objects cost a scoring process
-    # about 3 us a post (0.32 s per 100k demo posts; 0.01 s with this): each batch
-    # runs with the collector off. Switched back on, it looks at what the batch left
-    # (the few cache entries kept, any cycle after all) at its next young pass.
+def store_in_worker(batch: Lines | SourceChunk, number: int, position: Any) -> Stored:
+    """Score batch `number` of the run, then store it in its turn, with `position`
+    as the source's checkpoint (in a scoring process)."""
+    assert _worker is not None and _store is not None, "worker not initialised for storing"
+    spec, conn = _store
+    # A batch makes no reference cycles (all it builds goes once it is stored): it
+    # runs with the collector off, which otherwise passes over its hundred thousand
+    # objects again and again. Switched back on, it looks at what the batch left.
     gc.disable()
     try:
         out = process_batch(_worker, batch)
-        # The batch goes back as marshal's bytes: it is all tuples, lists, strings and
-        # numbers, which marshal writes in about half the time pickle takes (pickle
-        # also remembers every object it writes). Both ends run the same Python.
-        rejects = [(r.line, r.reason, r.excerpt) for r in out.rejects]
-        return marshal.dumps((out.posts, out.post_lines, rejects, out.ignored))
+        spec.turns.wait(number, spec.parent)
+        result = store_prepared(conn, out.posts, out.rejects, source=spec.source, position=position)
+        spec.turns.done(number)
+        return Stored(result.inserted, result.duplicates, out.ignored, len(out.rejects))
     finally:
         gc.enable()
 
 
-def unpack(data: bytes) -> Processed:
-    """A batch as `process_in_worker` sent it back."""
-    posts, post_lines, rejects, ignored = marshal.loads(data)
-    return Processed(posts, post_lines, [Reject(*r) for r in rejects], ignored)
-
-
-def scoring_pool(workers: int, spec: ScoringSpec) -> ProcessPoolExecutor:
-    """`workers` scoring processes, each started with `init_worker(spec)`.
+def scoring_pool(
+    workers: int, spec: ScoringSpec, store: StoreSpec | None = None
+) -> ProcessPoolExecutor:
+    """`workers` scoring processes, each started with `init_worker(spec, store)`.
 
     Spawned, not forked: the desk's process runs threads (SQLite's, the event loop's
     helpers), which a fork would copy in the middle of whatever they were doing.
     """
     return ProcessPoolExecutor(
-        workers, mp_context=_ScoringContext(), initializer=init_worker, initargs=(spec,)
+        workers, mp_context=_ScoringContext(), initializer=init_worker, initargs=(spec, store)
     )
 
 

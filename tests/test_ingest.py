@@ -1,5 +1,6 @@
 """The ingest pipeline end to end on real SQLite files: every line accounted for."""
 
+import asyncio
 import gzip
 import json
 import statistics
@@ -189,21 +190,28 @@ async def test_reposts_amplify_but_do_not_ask_or_alarm(tmp_path, db_path, config
 def test_a_worker_batch_makes_no_cycles_and_leaves_the_collector_on(
     tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A scoring process runs each batch with the garbage collector off: right only while
-    # a batch leaves no reference cycles behind, the tricky lines included.
+    # A scoring process scores and stores each batch with the garbage collector off:
+    # right only while a batch leaves no reference cycles behind, the tricky lines
+    # included.
     import gc
-    import marshal
+    import os
 
     from eventdesk import scoring as module
     from eventdesk.sources.base import SourceChunk
+    from storage.batch import writer_connection
 
+    db_path = tmp_path / "w.db"
+    asyncio.run(_made(db_path))
+    # As the pool's initializer sets it up (in-process here, so the "parent" is ours).
+    spec = module.StoreSpec(str(db_path), "replay:w", module.Turns.make(), os.getppid())
     monkeypatch.setattr(module, "_worker", module.Processor(config))
+    monkeypatch.setattr(module, "_store", (spec, writer_connection(db_path)))
     data = mixed_event(tmp_path).read_bytes()
     chunk = SourceChunk(1, data.count(b"\n"), data, None)
     assert gc.isenabled()
-    posts, _lines, rejected, _ignored = marshal.loads(module.process_in_worker(chunk))
+    stored = module.store_in_worker(chunk, 0, {"line": chunk.count})
     assert gc.isenabled()
-    assert posts and rejected
+    assert stored.inserted and stored.rejected
     gc.collect()
     gc.disable()
     try:
@@ -211,3 +219,46 @@ def test_a_worker_batch_makes_no_cycles_and_leaves_the_collector_on(
         assert gc.collect() == 0  # nothing the batch built needed the collector
     finally:
         gc.enable()
+
+
+async def _made(path: Path) -> None:
+    db = await Database.open(path)
+    await db.close()
+
+
+def test_batches_are_stored_in_turn_and_a_run_that_ended_stores_no_more() -> None:
+    """The scoring processes' turns (threads stand in for them here): batch n waits
+    for n - 1; once the run has ended, or the desk's process is gone, a waiting batch
+    is never stored."""
+    import os
+    import threading
+
+    from eventdesk.scoring import TurnLost, Turns
+
+    turns, parent, stored, lost = Turns.make(), os.getppid(), [], []
+
+    def store(number: int) -> None:
+        try:
+            turns.wait(number, parent)
+        except TurnLost:
+            lost.append(number)
+            return
+        stored.append(number)
+        turns.done(number)
+
+    threads = [threading.Thread(target=store, args=(n,)) for n in (3, 1, 2, 0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert stored == [0, 1, 2, 3] and not lost
+
+    waiting = threading.Thread(target=store, args=(5,))  # 4 never comes
+    waiting.start()
+    turns.end()
+    waiting.join(5)
+    assert not waiting.is_alive() and lost == [5] and stored == [0, 1, 2, 3]
+
+    orphan = Turns.make()
+    with pytest.raises(TurnLost, match="process is gone"):
+        orphan.wait(0, parent=os.getpid())  # not our parent: as if the desk had died

@@ -1,9 +1,12 @@
 """The core and storage never import textual (DESIGN.md: the core does not know the UI)."""
 
 import ast
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+from storage.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +60,7 @@ def test_importing_every_core_module_loads_no_textual() -> None:
 HEAVY = ("pydantic", "aiosqlite", "asyncio", "textual", "tweepy", "eventdesk.config", "storage.db")
 
 
-def test_a_scoring_process_imports_no_config_database_or_ui(config) -> None:
+def test_a_scoring_process_imports_no_config_database_or_ui(config, tmp_path: Path) -> None:
     import pickle
 
     from eventdesk.scoring import ScoringSpec
@@ -68,13 +71,21 @@ def test_a_scoring_process_imports_no_config_database_or_ui(config) -> None:
     lines = [tweet_line("a man with a knife outside #KP24", hashtags=("KP24",)), "{not json"]
     data = "".join(line + "\n" for line in lines).encode()
     sent = pickle.dumps((ScoringSpec.of(config), SourceChunk(1, 2, data, None)))
+    # ... and a database to store them in, made as the desk's process makes it.
+    made = sqlite3.connect(tmp_path / "scoring.db", isolation_level=None)
+    made.execute("PRAGMA journal_mode = WAL")
+    for migration in MIGRATIONS:
+        made.executescript(migration)
+    made.close()
     script = (
-        "import pickle, sys\n"
+        "import os, pickle, sys\n"
         "from eventdesk import scoring\n"
         "spec, chunk = pickle.loads(sys.stdin.buffer.read())\n"
-        "scoring.init_worker(spec)\n"
-        "out = scoring.unpack(scoring.process_in_worker(chunk))\n"
-        "assert len(out.posts) == 1 and out.posts[0][1][-3] and len(out.rejects) == 1, out\n"
+        f"store = scoring.StoreSpec({str(tmp_path / 'scoring.db')!r}, 'k', "
+        "scoring.Turns.make(), os.getppid())\n"
+        "scoring.init_worker(spec, store)\n"
+        "out = scoring.store_in_worker(chunk, 0, None)\n"
+        "assert (out.inserted, out.rejected) == (1, 1), out\n"
         f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))\n"
     )
     result = subprocess.run(
