@@ -80,10 +80,10 @@ NO_TEXT = 0
 class Prepared(NamedTuple):
     """A post reduced to the plain values storing it needs.
 
-    Made where the post was scored (a worker process, when there are workers): a tuple
-    of strings and numbers is cheap to send back, and the writer only runs SQL. The
-    writer reads the fields by position, so a plain tuple of the same shape will do (a
-    worker sends those: unpickling a named tuple costs five times as much).
+    Made where the post was scored, straight from the fields read, so that storing it
+    (`storage.batch`) only runs SQL. The writer reads the fields by position, so a
+    plain tuple of the same shape will do (the scoring makes those: cheaper than a
+    named tuple).
     """
 
     id: int
