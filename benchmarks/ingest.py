@@ -44,7 +44,9 @@ from eventdesk.sentiment import SentimentScorer
 from eventdesk.sources.replay import ReplaySource
 from eventdesk.vader import Vader
 from storage import Database
-from storage.posts import _INSERT_POST, _TEXT, stored_row, write_prepared
+from storage.batch import _INSERT_POST, stored_row
+from storage.posts import write_prepared
+from storage.rows import _TEXT
 from storage.schema import MIGRATIONS
 
 

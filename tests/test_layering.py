@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from storage.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,3 +117,12 @@ def test_scoring_processes_do_not_run_the_parents_main(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", ["benchmarks.ingest", "benchmarks.dashboard"])
+def test_the_benchmarks_still_import(name: str) -> None:
+    # `make bench` is not run by the tests: at least what the benchmarks import from
+    # the desk must still be there.
+    import importlib
+
+    assert callable(importlib.import_module(name).main)
