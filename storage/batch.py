@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storage.rows import _TEXT, NO_NUMBER, NO_TEXT, Prepared, Reject, storable, utc_text
+from storage.rows import _TEXT, NO_NUMBER, NO_TEXT, Reject, storable, utc_text
 
 BUSY_TIMEOUT_MS = 5000  # as storage.db waits for another writer
 WRITER_CACHE_MIB = 64  # SQLite page cache of a connection the ingest writes through
@@ -76,7 +76,7 @@ def writer_connection(path: str | Path) -> sqlite3.Connection:
 
 def store_prepared(
     conn: sqlite3.Connection,
-    posts: Sequence[Prepared],
+    posts: Sequence[tuple[Any, ...]],  # Prepared, or plain tuples of its shape
     rejects: Sequence[Reject] = (),
     *,
     source: str,
@@ -149,7 +149,7 @@ def _stored(conn: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
     return known
 
 
-def _add_minute_stats(conn: sqlite3.Connection, fresh: Sequence[Prepared]) -> None:
+def _add_minute_stats(conn: sqlite3.Connection, fresh: Sequence[tuple[Any, ...]]) -> None:
     totals: dict[tuple[str, str], list[float]] = {}
     for _, _, _, _, minute, lanes, compound, _, _ in fresh:
         for lane in lanes:
@@ -165,7 +165,7 @@ def _add_minute_stats(conn: sqlite3.Connection, fresh: Sequence[Prepared]) -> No
         )
 
 
-def _link_answers(conn: sqlite3.Connection, fresh: Sequence[Prepared]) -> None:
+def _link_answers(conn: sqlite3.Connection, fresh: Sequence[tuple[Any, ...]]) -> None:
     """Mark inbox posts we replied to, whichever of the two arrived first."""
     ours = [(p[0], p[7]) for p in fresh if p[7]]  # (our reply, the post it answers)
     if ours:
