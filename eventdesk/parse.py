@@ -35,6 +35,7 @@ __all__ = [
     "time_from_id",
 ]
 
+
 @dataclass(slots=True)
 class Parsed:
     """What one source line held: posts, per-post problems, or nothing for the desk.

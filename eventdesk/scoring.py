@@ -55,7 +55,6 @@ class Processed:
     post_lines: list[int] = field(default_factory=list)  # the line each post came from
     rejects: list[Reject] = field(default_factory=list)
     ignored: int = 0
-    position: Any = None
 
 
 class Processor:

@@ -62,7 +62,6 @@ def _found(pattern: re.Pattern[str], marks: str, text: str) -> tuple[str, ...]:
     return tuple(pattern.findall(text))
 
 
-
 def hashtags_in(text: str) -> tuple[str, ...]:
     """The hashtags written in `text`, for a post whose entities do not list them."""
     return _found(_HASHTAG, "#＃", text)

@@ -18,7 +18,7 @@ from typing import Any
 
 from storage.rows import _TEXT, NO_NUMBER, NO_TEXT, Reject, storable, utc_text
 
-BUSY_TIMEOUT_MS = 5000  # as storage.db waits for another writer
+BUSY_TIMEOUT_MS = 5000  # how long every connection of the desk waits for another writer
 WRITER_CACHE_MIB = 64  # SQLite page cache of a connection the ingest writes through
 
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import aiosqlite
 
+from storage.batch import BUSY_TIMEOUT_MS
 from storage.schema import LATEST, MIGRATIONS
 
 # Shared by the operators' group, never by the world. SQLite gives -wal and -shm the
 # database file's own mode, so setting it on the main file covers all three.
 DB_MODE = 0o660
-BUSY_TIMEOUT_MS = 5000
 # Pages of a new database, set rather than left to the library's default. A post's row
 # is about 1.3 KB; with 16 KB pages the ingest writer's statements took 37 µs of CPU a
 # post instead of 43 (three runs each, 100k demo posts), but the dashboard's search
