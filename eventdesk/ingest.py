@@ -34,6 +34,7 @@ from eventdesk.scoring import (
 from eventdesk.sources.base import Source, SourceChunk, SourceLine
 from storage import Database
 from storage.batch import WRITER_CACHE_MIB
+from storage.checkpoints import DEFAULT_AUTOCHECKPOINT, WRITER_AUTOCHECKPOINT, Checkpointer
 from storage.posts import checkpoint, write_prepared
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,10 @@ class Ingest:
         # At 200k posts a 64 MiB page cache cut the writer's CPU per post by about a
         # sixth (index pages were being read back from the OS for every batch).
         await self.db.use_cache(WRITER_CACHE_MIB)
+        # The log is copied back into the database by a thread of its own while the
+        # batches commit, not inside a batch's turn (see storage.checkpoints).
+        await self.db.autocheckpoint(WRITER_AUTOCHECKPOINT)
+        checkpoints = Checkpointer(self.db.path)
         resume = await checkpoint(self.db, source.key)
         opener = getattr(source, "chunks", None)
         chunks = opener(resume, self.batch_size) if opener is not None else None
@@ -135,6 +140,7 @@ class Ingest:
             ]
         tasks.append(asyncio.create_task(self._write(source.key, batches), name="ingest-write"))
         stopper = asyncio.create_task(self._stopping.wait())
+        checkpoints.start()
         try:
             writer = tasks[-1]
             await asyncio.wait([writer, stopper], return_when=asyncio.FIRST_COMPLETED)
@@ -153,6 +159,9 @@ class Ingest:
                 turns.end()  # no batch waiting for its turn is stored after this
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
+            # In a thread: the last copy may wait for a reader (a dashboard) a moment.
+            await asyncio.shield(asyncio.to_thread(checkpoints.stop))
+            await self.db.autocheckpoint(DEFAULT_AUTOCHECKPOINT)
             self.summary.seconds = time.perf_counter() - started
         return self.summary
 

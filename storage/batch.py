@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storage.checkpoints import WRITER_AUTOCHECKPOINT
 from storage.rows import _TEXT, NO_NUMBER, NO_TEXT, Reject, storable, utc_text
 
 BUSY_TIMEOUT_MS = 5000  # how long every connection of the desk waits for another writer
@@ -71,6 +72,8 @@ def writer_connection(path: str | Path) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_MIB * 1024}")
+    # The desk's process copies the log back meanwhile (storage.checkpoints).
+    conn.execute(f"PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT}")
     return conn
 
 

@@ -230,6 +230,12 @@ class Database:
         instead of being read back for every batch."""
         await self._conn.execute_fetchall(f"PRAGMA cache_size = -{int(mebibytes) * 1024}")
 
+    async def autocheckpoint(self, pages: int) -> None:
+        """Let this connection's commits copy the write-ahead log back into the
+        database once it holds `pages` pages (SQLite's default: 1,000). An ingest sets
+        it far out of the way while a `storage.checkpoints.Checkpointer` does it."""
+        await self._conn.execute_fetchall(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
     async def close(self) -> None:
         if self._stop_abandoned:
             # A reader only reads: a count still running is stopped, not waited for.
