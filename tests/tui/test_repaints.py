@@ -245,10 +245,18 @@ async def test_the_header_and_the_alarm_redraw_without_a_layout(desk_db, config)
     app = make_app(config, desk_db)  # the status refreshes every 0.1 s here
     async with app.run_test(size=(160, 48)) as pilot:
         banner = app.query_one(UrgentBanner)
-        await settle(pilot, lambda: loaded(app) and banner.current is not None)
+        titles = app.query(".desk-pane--title, .run-of-show-pane--title")
+        # Counted too: a title says "counting…" until its list's count has arrived.
+        await settle(
+            pilot,
+            lambda: (
+                loaded(app)
+                and banner.current is not None
+                and not any("counting" in title.text for title in titles)
+            ),
+        )
         header = app.query_one(DeskHeader)
         clock = app.query_one("#header-clock")
-        titles = app.query(".desk-pane--title, .run-of-show-pane--title")
         parts = [count_refreshes(part) for part in (clock, banner, *titles)]
         await pilot.pause(0.5)  # five refreshes of the status: nothing changed
         assert parts == [[] for _ in parts]
