@@ -84,13 +84,21 @@ class Checkpointer:
             self._conn = None
 
     def _run(self) -> None:
+        failing = False
         while not self._stopping.wait(self.interval):
             try:
                 self.pass_once()
             except sqlite3.Error as exc:
                 # A failed pass loses nothing: the pages stay in the log for the next
                 # one, and the writers' backstop checkpoint bounds the log meanwhile.
-                log.warning("checkpoint of %s failed: %s", self.path, exc)
+                # Said once, not ten times a second, until a pass succeeds again.
+                if not failing:
+                    log.warning("checkpoints of %s failing: %s", self.path, exc)
+                failing = True
+            else:
+                if failing:
+                    log.warning("checkpoints of %s work again", self.path)
+                failing = False
 
     def _checkpoint(self, mode: str) -> tuple[int, int, int]:
         assert self._conn is not None

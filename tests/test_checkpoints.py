@@ -111,3 +111,30 @@ async def test_an_ingest_leaves_the_log_copied_and_the_default_restored(
         await db.close()
     writer = writer_connection(db_path)
     assert writer.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WRITER_AUTOCHECKPOINT
+
+
+def test_failing_passes_are_said_once_and_the_thread_goes_on(tmp_path, caplog, monkeypatch):
+    path = tmp_path / "w.db"
+    wal_database(path)
+    checkpoints = Checkpointer(path, interval=0.01)
+    outcomes = iter([sqlite3.OperationalError("disk I/O error")] * 5 + [None] * 3)
+    calls = threading.Semaphore(0)
+
+    def flaky_pass() -> tuple[int, int]:
+        calls.release()
+        outcome = next(outcomes, None)
+        if outcome is not None:
+            raise outcome
+        return 0, 0
+
+    monkeypatch.setattr(checkpoints, "pass_once", flaky_pass)
+    with caplog.at_level("WARNING", logger="storage.checkpoints"):
+        checkpoints.start()
+        for _ in range(8):
+            assert calls.acquire(timeout=10)
+        checkpoints.stop()
+    said = [record.getMessage() for record in caplog.records]
+    assert said == [
+        f"checkpoints of {path} failing: disk I/O error",
+        f"checkpoints of {path} work again",
+    ]
