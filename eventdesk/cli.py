@@ -190,7 +190,7 @@ def desk(config_path: Path, db_path: Path | None, operator: str | None, quiet: b
     if not db_path.exists():
         raise UserError(f"{db_path}: no such database")
     _run_desk(DeskSettings(config=config, db_path=db_path, operator=_operator(operator),
-                           quiet=quiet, theme=theme))  # fmt: skip
+                           quiet=quiet, theme=theme, follow_replay=True))  # fmt: skip
 
 
 async def _ingest(

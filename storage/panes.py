@@ -282,6 +282,11 @@ async def latest_time(db: Database) -> str | None:
     return await db.scalar("SELECT max(created_at) FROM posts")
 
 
+async def latest_source(db: Database) -> str | None:
+    """The key of the source whose checkpoint was written last: what feeds the posts."""
+    return await db.scalar("SELECT source FROM checkpoints ORDER BY updated_at DESC LIMIT 1")
+
+
 async def rates(db: Database, since: str) -> dict[str, int]:
     """Posts per lane created in the minutes from `since` (UTC text) on."""
     rows = await db.fetchall(

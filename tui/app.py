@@ -20,6 +20,7 @@ from eventdesk.desk import Desk, DeskRole
 from eventdesk.publishers.dry_run import DryRunPublisher, dry_run_path
 from eventdesk.runner import scheduler_role
 from eventdesk.sources.base import SourceState
+from eventdesk.sources.replay import KEY_PREFIX as REPLAY_KEY
 from eventdesk.sources.replay import ReplaySource
 from storage import Database, outbox
 from storage import panes as queries
@@ -132,6 +133,7 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         self._desk_failure = ""
         self._desk: Desk | None = None
         self._playing: list[ReplaySource] = []  # the demo's replay, while this is the desk
+        self._followed: datetime | None = None  # a replay's time, when one feeds the database
         self._alarm_ids: set[int] = set()
         self.search_bar = SearchBar()
         self._queries = {
@@ -195,7 +197,7 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         """The desk's time: a replayed event's own clock, else the settings' clock."""
         plan, playing = self.settings.replay, self._playing
         if plan is None:
-            return self.settings.clock()
+            return self._followed or self.settings.clock()
         # A replay: its own time; before its first post, the time it jumps to.
         moment = playing[0].event_time() if playing else None
         return moment or plan.fast_until or self.settings.config.event.start_utc
@@ -335,7 +337,9 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
             return
         event = self.settings.config.event
         latest = await queries.latest_time(self.db)
-        if self.settings.replay is not None and latest:
+        if self.settings.replay is None and self.settings.follow_replay:
+            self._followed = await self._replay_time(latest)
+        if (self.settings.replay is not None or self._followed) and latest:
             now = datetime.fromisoformat(latest.replace("Z", "+00:00"))
         else:
             now = self.settings.clock()
@@ -350,6 +354,15 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
             source=self._source_text(),
         )
         self._titles()
+
+    async def _replay_time(self, latest: str | None) -> datetime | None:
+        """The time a replay feeding the database has got to (its newest post's), or
+        None when a live source feeds it (or nothing yet)."""
+        assert self.db is not None
+        source = await queries.latest_source(self.db)
+        if not latest or source is None or not source.startswith(REPLAY_KEY):
+            return None
+        return datetime.fromisoformat(latest.replace("Z", "+00:00"))
 
     def _show_alarms(self, alarms: list[dict[str, Any]]) -> None:
         banner = self.query_one(UrgentBanner)

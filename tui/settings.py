@@ -34,3 +34,7 @@ class DeskSettings:
     # False: only watch (tests of the screen, or a read-only dashboard).
     take_desk_role: bool = True
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # frozen in tests
+    # When a replay feeds the database (the demo's desk in another window, or `eventdesk
+    # ingest --speed N`), show the event at the replay's time, its newest post's, rather
+    # than the wall clock's, which may be days after the event (`eventdesk desk`).
+    follow_replay: bool = False

@@ -21,6 +21,7 @@ from eventdesk.sources.base import SourceChunk, SourceLine, SourceState
 _CREATED = re.compile(rb'"created_at"\s*:\s*"([^"]{10,40})"')
 _READ_BATCH = 256  # lines read between yields to the event loop at max speed
 _BLOCK = 1 << 20  # bytes read at once for chunks
+KEY_PREFIX = "replay:"  # of a replay's checkpoint key, the file's path after it
 
 
 def parse_speed(value: str | float | None) -> float | None:
@@ -90,7 +91,7 @@ class ReplaySource:
             raise UserError(f"{self.path}: no such replay file")
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a folder, expected a replay file")
-        self.key = f"replay:{self.path.resolve()}"
+        self.key = f"{KEY_PREFIX}{self.path.resolve()}"
         self.speed = speed
         self.fast_until = fast_until
         self.state = SourceState.STARTING

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,17 +125,14 @@ async def desk_db(tmp_path: Path, config: EventConfig) -> Path:
 
 
 def make_app(config: EventConfig, db_path: Path, **changes) -> EventDeskApp:
-    settings = DeskSettings(
-        config=config,
-        db_path=db_path,
-        operator="mj",
-        quiet=True,
-        refresh_seconds=0.1,
-        clock=lambda: FROZEN,
-        take_desk_role=False,
-        **changes,
-    )
-    return EventDeskApp(settings)
+    options: dict[str, Any] = {
+        "operator": "mj",
+        "quiet": True,
+        "refresh_seconds": 0.1,
+        "clock": lambda: FROZEN,
+        "take_desk_role": False,
+    }
+    return EventDeskApp(DeskSettings(config=config, db_path=db_path, **{**options, **changes}))
 
 
 async def settle(pilot, condition=None, timeout: float = 30.0, state=None) -> None:
