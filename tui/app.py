@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import sys
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -35,6 +37,7 @@ from tui.pane_queries import PaneQueries
 from tui.schedule_actions import RunOfShowActions
 from tui.screens import HelpScreen
 from tui.settings import DeskSettings
+from tui.terminal_watch import TerminalWatch, quit_or_hang_up
 from widgets.desk_footer import DeskFooter
 from widgets.desk_header import DeskHeader
 from widgets.desk_pane import DeskPane
@@ -134,6 +137,7 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         self._desk: Desk | None = None
         self._playing: list[ReplaySource] = []  # the demo's replay, while this is the desk
         self._followed: datetime | None = None  # a replay's time, when one feeds the database
+        self._terminal_watch: TerminalWatch | None = None
         self._alarm_ids: set[int] = set()
         self.search_bar = SearchBar()
         self._queries = {
@@ -224,6 +228,12 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         gc.freeze()
         # And the full passes over what comes later wait until no one is typing.
         self.collector.start()
+        # A desk left without its terminal quits (see tui.terminal_watch).
+        loop = asyncio.get_running_loop()
+        self._terminal_watch = TerminalWatch.start_if_terminal(
+            sys.__stdin__.fileno() if sys.__stdin__ else -1,
+            lambda: quit_or_hang_up(lambda: loop.call_soon_threadsafe(self.exit)),
+        )
         self.set_interval(1.0, self.collector.tick)
 
     def on_resize(self) -> None:
@@ -506,6 +516,8 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
 
     async def on_unmount(self) -> None:
         self.collector.stop()
+        if self._terminal_watch is not None:
+            self._terminal_watch.stop()
         gc.unfreeze()  # what was kept out of the collector's passes may go now
         if self._desk is not None:
             self._desk.stop()  # gives the lease up, so another process can take over at once
