@@ -159,11 +159,16 @@ class Ingest:
                 turns.end()  # no batch waiting for its turn is stored after this
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
-            # In a thread: the last copy may wait for a reader (a dashboard) a moment.
-            await asyncio.shield(asyncio.to_thread(checkpoints.stop))
-            await self.db.autocheckpoint(DEFAULT_AUTOCHECKPOINT)
+            # Finished even if this task is cancelled meanwhile (the desk shutting down).
+            await asyncio.shield(self._stop_checkpoints(checkpoints))
             self.summary.seconds = time.perf_counter() - started
         return self.summary
+
+    async def _stop_checkpoints(self, checkpoints: Checkpointer) -> None:
+        # In a thread: the last copy may wait for a reader (a dashboard) a moment. Then
+        # the connection's commits copy the log back themselves again.
+        await asyncio.to_thread(checkpoints.stop)
+        await self.db.autocheckpoint(DEFAULT_AUTOCHECKPOINT)
 
     async def _read(self, source: Source, resume: Any, out: asyncio.Queue) -> None:
         try:

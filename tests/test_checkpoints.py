@@ -1,5 +1,6 @@
 """The write-ahead log copied back beside the writers, on real SQLite files."""
 
+import asyncio
 import sqlite3
 import threading
 from pathlib import Path
@@ -138,3 +139,39 @@ def test_failing_passes_are_said_once_and_the_thread_goes_on(tmp_path, caplog, m
         f"checkpoints of {path} failing: disk I/O error",
         f"checkpoints of {path} work again",
     ]
+
+
+async def test_an_ingest_cancelled_twice_still_hands_the_copying_back(
+    tmp_path, db_path, config
+) -> None:
+    # The desk shutting down asks the ingest to stop, then cancels it: the second
+    # cancellation may land while the ingest is already stopping its checkpoints.
+    t = times(200)
+    lines = [tweet_line(f"#KP24 post {i}", at=t[i], hashtags=("KP24",)) for i in range(200)]
+    replay = write_lines(tmp_path / "event.jsonl", lines)
+    db = await Database.open(db_path)
+    try:
+        ingest = Ingest(db, config, batch_size=5, flush_seconds=0.01)
+        run = asyncio.create_task(ingest.run(ReplaySource(replay, speed=60)))
+        await asyncio.sleep(0.5)  # some batches stored, the replay going on for seconds
+        # A dashboard reading: the checkpoints' last copy waits its second for it.
+        reader = sqlite3.connect(db_path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM posts").fetchone()
+        run.cancel()
+        await asyncio.sleep(0.2)  # stopping: the last copy under way
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+        reader.execute("COMMIT")
+        reader.close()
+        for _ in range(100):
+            if await db.scalar("PRAGMA wal_autocheckpoint") == 1000 and not any(
+                thread.name == "wal-checkpoints" for thread in threading.enumerate()
+            ):
+                break
+            await asyncio.sleep(0.05)
+        assert await db.scalar("PRAGMA wal_autocheckpoint") == 1000
+        assert not any(thread.name == "wal-checkpoints" for thread in threading.enumerate())
+    finally:
+        await db.close()
