@@ -347,10 +347,11 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
             return
         event = self.settings.config.event
         latest = await queries.latest_time(self.db)
+        newest = datetime.fromisoformat(latest.replace("Z", "+00:00")) if latest else None
         if self.settings.replay is None and self.settings.follow_replay:
-            self._followed = await self._replay_time(latest)
-        if (self.settings.replay is not None or self._followed) and latest:
-            now = datetime.fromisoformat(latest.replace("Z", "+00:00"))
+            self._followed = newest if newest and await self._fed_by_replay() else None
+        if newest and (self.settings.replay is not None or self._followed):
+            now = newest  # a replay's time: its newest post's
         else:
             now = self.settings.clock()
         since = utc_text(now - timedelta(minutes=5))
@@ -365,14 +366,11 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         )
         self._titles()
 
-    async def _replay_time(self, latest: str | None) -> datetime | None:
-        """The time a replay feeding the database has got to (its newest post's), or
-        None when a live source feeds it (or nothing yet)."""
+    async def _fed_by_replay(self) -> bool:
+        """Whether a replay, not a live source, wrote the database's last checkpoint."""
         assert self.db is not None
         source = await queries.latest_source(self.db)
-        if not latest or source is None or not source.startswith(REPLAY_KEY):
-            return None
-        return datetime.fromisoformat(latest.replace("Z", "+00:00"))
+        return source is not None and source.startswith(REPLAY_KEY)
 
     def _show_alarms(self, alarms: list[dict[str, Any]]) -> None:
         banner = self.query_one(UrgentBanner)
