@@ -174,7 +174,9 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
     @property
     def panes(self) -> list[DeskPane | RunOfShowPane]:
         main = self.screen_stack[0]
-        return [main.query_one(f"#pane-{key}", DeskPane | RunOfShowPane) for key, _, _ in PANES]
+        # query_one checks against the union at run time; its stubs take one class only.
+        kind: Any = DeskPane | RunOfShowPane
+        return [main.query_one(f"#pane-{key}", kind) for key, _, _ in PANES]
 
     @property
     def post_panes(self) -> list[DeskPane]:
@@ -465,7 +467,7 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         self.search_done(event.words)
 
     @work(name="quit", group="dialogs", exit_on_error=False)
-    async def action_quit(self) -> None:
+    async def action_quit(self) -> None:  # type: ignore[override]  # a worker, as @work makes it
         """Quit, asking first while replies or posts are still waiting to go out."""
         waiting = []
         if self.db is not None:

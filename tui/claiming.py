@@ -6,6 +6,8 @@ colleague "is replying" may still go ahead after saying so.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.screen import Screen
 
@@ -30,7 +32,7 @@ def claim_notice(config: EventConfig, held: acts.Claim) -> str:
 
 
 async def claim_or_ask(
-    screen: Screen[object],
+    screen: Screen[Any],
     db: Database,
     config: EventConfig,
     *,

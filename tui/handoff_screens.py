@@ -243,7 +243,7 @@ class ShiftHandoffScreen(ReportScreen):
         self.report: handoffs.HandoffReport | None = None
 
     @work(name="handoff-report", group="handoff-report", exclusive=True, exit_on_error=False)
-    async def action_reload(self) -> None:
+    async def action_reload(self) -> None:  # type: ignore[override]  # a worker, as @work makes it
         self.report = await handoffs.handoff_report(self.db, start=self.start, now=self.clock())
         self.show(render_handoff(self.report, self.config))
 
@@ -305,7 +305,7 @@ class MetricsScreen(ReportScreen):
         self.clock = clock
 
     @work(name="metrics", group="metrics", exclusive=True, exit_on_error=False)
-    async def action_reload(self) -> None:
+    async def action_reload(self) -> None:  # type: ignore[override]  # a worker, as @work makes it
         figures = await desk_metrics(self.db, since=self.since, now=self.clock())
         title = Content.styled("Desk metrics\n", "bold")
         self.show(title + render_metrics(figures, self.config))
@@ -323,7 +323,7 @@ class AuditScreen(ReportScreen):
         self.latest = latest
 
     @work(name="audit", group="audit", exclusive=True, exit_on_error=False)
-    async def action_reload(self) -> None:
+    async def action_reload(self) -> None:  # type: ignore[override]  # a worker, as @work makes it
         report = await audit.verify(self.db)
         kept: deque[audit.AuditEntry] = deque(maxlen=self.latest)
         after = 0

@@ -121,7 +121,8 @@ class RunOfShowActions(_Base):
 
     async def _confirm(self, question: str, item: ScheduledPost | None = None) -> bool:
         detail = "" if item is None else describe(item, self.settings.config.event.zone)
-        return bool(await self.push_screen_wait(ConfirmScreen(question, detail)))
+        answer: bool | None = await self.push_screen_wait(ConfirmScreen(question, detail))
+        return bool(answer)
 
     def _told(self, verb: str, item: ScheduledPost) -> None:
         self.notify(f"{verb}: {describe(item, self.settings.config.event.zone, 60)}",

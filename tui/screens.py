@@ -31,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        lines = [("eventdesk — keys\n\n", "bold")]
+        lines: list[str | tuple[str, str]] = [("eventdesk — keys\n\n", "bold")]
         for key, description in self.keys:
             lines.append((f"  {key:<16}", "bold"))
             lines.append(f"{description}\n")

@@ -120,8 +120,10 @@ class PostDetail(VerticalScroll):
         width = body.content_region.width
         # Only a new height changes what scrolls: a post of as many lines as the last is
         # drawn in place, without a layout of the whole screen.
-        resized = not width or self._height != content.get_height(body.styles, width)
-        self._height = content.get_height(body.styles, width) if width else None
+        styles: Any = body.styles  # as Textual's own Widget passes them (stubs: RulesMap)
+        height = content.get_height(styles, width) if width else None
+        resized = not width or self._height != height
+        self._height = height
         body.update(content, layout=resized)
         if self.scroll_offset.y:
             self.scroll_home(animate=False)

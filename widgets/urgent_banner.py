@@ -58,6 +58,8 @@ class UrgentBanner(Static):
         if content == self._shown:
             return
         width = max(self.content_region.width, 1)
-        same = self._shown.get_height(self.styles, width) == content.get_height(self.styles, width)
+        # Styles passed as Textual's own Widget passes them (its stubs say RulesMap).
+        styles: Any = self.styles
+        same = self._shown.get_height(styles, width) == content.get_height(styles, width)
         self._shown = content
         self.update(content, layout=not (same and self.region))
