@@ -121,9 +121,13 @@ class PaneQueries(_Base):
     def action_cycle_sentiment(self) -> None:
         if self._active_posts() is None:
             return
-        current = self._queries[self.active].sentiment
-        following = SENTIMENT_CYCLE[(SENTIMENT_CYCLE.index(current) + 1) % len(SENTIMENT_CYCLE)]
+        following = _next_sentiment(self._queries[self.active].sentiment)
         self._requery(sentiment=following)
+        # An operator cycles through the filters to the one wanted, a press or two a
+        # second: the next filter's first page is read while this one's is looked at.
+        self._read_next_filter(
+            replace(self._queries[self.active], sentiment=_next_sentiment(following))
+        )
 
     def action_cycle_account(self) -> None:
         if self._active_posts() is None:
@@ -173,6 +177,22 @@ class PaneQueries(_Base):
         if self.keys_db is not None and self.search_bar.is_open:
             self._ahead = ReadAhead.start(self.keys_db, query, PAGE)
 
+    @work(name="read-ahead", group="read-ahead", exclusive=True, exit_on_error=False)
+    async def _read_next_filter(self, query: PaneQuery) -> None:
+        await asyncio.sleep(READ_AHEAD_PAUSE)
+        now = self._queries.get(self.active)
+        # Only while the pane still shows the filter before it (no pane switch, no other
+        # filter or search since).
+        if (
+            self.keys_db is not None
+            and now is not None
+            and _next_sentiment(now.sentiment) == query.sentiment
+            and replace(now, sentiment=query.sentiment) == query
+            and not self.search_bar.is_open
+        ):
+            self._drop_read_ahead()
+            self._ahead = ReadAhead.start(self.keys_db, query, PAGE)
+
     def _drop_read_ahead(self) -> None:
         if self._ahead is not None:
             self._ahead.drop()
@@ -188,3 +208,7 @@ class PaneQueries(_Base):
             self.search_bar.close()
         else:  # the bar goes with the first rows found (see _requery)
             self._requery(search=words or None)
+
+
+def _next_sentiment(current: str | None) -> str | None:
+    return SENTIMENT_CYCLE[(SENTIMENT_CYCLE.index(current) + 1) % len(SENTIMENT_CYCLE)]

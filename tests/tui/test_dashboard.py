@@ -501,6 +501,45 @@ async def test_a_search_read_ahead_while_typing_is_what_enter_shows(
         assert reads.count("traf") == 1  # and "traf"'s was never read twice
 
 
+async def test_the_next_sentiment_filter_is_read_ahead_and_shown_without_a_read(
+    desk_db, config, monkeypatch
+) -> None:
+    """Each `s` reads the next filter's first page while the operator looks at this one;
+    the next `s` shows it without reading it again. A different change drops it."""
+    reads: list[str | None] = []
+    window = panes.window
+
+    async def counted(db, query, offset, limit):
+        reads.append(query.sentiment)
+        return await window(db, query, offset, limit)
+
+    monkeypatch.setattr(panes, "window", counted)
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: loaded(app))
+        stream = lists(app)[0]
+
+        def ahead_for(sentiment: str) -> bool:
+            ahead = app._ahead
+            return ahead is not None and ahead.query.sentiment == sentiment and ahead.rows.done()
+
+        await pilot.press("s")  # negative; neutral's page is read meanwhile
+        await settle(pilot, lambda: ahead_for("neutral"))
+        assert reads.count("neutral") == 1
+        await pilot.press("s")
+        await settle(pilot, lambda: stream.current() is not None and "●" in pane_title(app))
+        assert -0.05 < stream.current()["sentiment_compound"] < 0.05
+        assert reads.count("neutral") == 1  # shown from the page read ahead
+        await settle(pilot, lambda: ahead_for("positive"))
+
+        await pilot.press("u")  # urgent only: not the page read ahead
+        await settle(pilot, lambda: "urgent only" in pane_title(app))
+        assert app._ahead is None
+        await pilot.press("s")  # positive and urgent: read afresh
+        await settle(pilot, lambda: "▲" in pane_title(app))
+        assert reads.count("positive") == 2
+
+
 @pytest.mark.parametrize("page", [4, 120])  # 10 matches: a full first page, or all
 async def test_enter_places_the_rows_read_ahead_before_its_handler_returns(
     desk_db, config, monkeypatch, page
