@@ -473,19 +473,25 @@ async def test_words_typed_in_one_burst_after_slash_go_to_the_search(desk_db, co
         assert app.query_one("#search-input", Input).value == "traffic/x"
 
 
+def first_pages_read(monkeypatch, field: str) -> list[str | None]:
+    """The `field` (search, sentiment) of each query whose rows are read, in order."""
+    reads: list[str | None] = []
+    window = panes.window
+
+    async def counted(db, query, offset, limit):
+        reads.append(getattr(query, field))
+        return await window(db, query, offset, limit)
+
+    monkeypatch.setattr(panes, "window", counted)
+    return reads
+
+
 async def test_a_search_read_ahead_while_typing_is_what_enter_shows(
     desk_db, config, monkeypatch
 ) -> None:
     """When the operator pauses typing, the search's first page is read; Enter shows
     that page without reading it again. Words typed after it are read afresh."""
-    reads: list[str | None] = []
-    window = panes.window
-
-    async def counted(db, query, offset, limit):
-        reads.append(query.search)
-        return await window(db, query, offset, limit)
-
-    monkeypatch.setattr(panes, "window", counted)
+    reads = first_pages_read(monkeypatch, "search")
     app = make_app(config, desk_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: loaded(app))
@@ -506,14 +512,7 @@ async def test_the_next_sentiment_filter_is_read_ahead_and_shown_without_a_read(
 ) -> None:
     """Each `s` reads the next filter's first page while the operator looks at this one;
     the next `s` shows it without reading it again. A different change drops it."""
-    reads: list[str | None] = []
-    window = panes.window
-
-    async def counted(db, query, offset, limit):
-        reads.append(query.sentiment)
-        return await window(db, query, offset, limit)
-
-    monkeypatch.setattr(panes, "window", counted)
+    reads = first_pages_read(monkeypatch, "sentiment")
     app = make_app(config, desk_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: loaded(app))
