@@ -44,7 +44,10 @@ def _moment(value: str | None, zone: ZoneInfo, name: str) -> str | None:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return utc_text(moment.astimezone(UTC))
+    try:
+        return utc_text(moment.astimezone(UTC))
+    except OverflowError:  # year 1 or 9999 moved past the calendar's ends by its offset
+        raise UserError(f"--{name}: {value!r} is out of range") from None
 
 
 config_option = click.option(
@@ -106,12 +109,18 @@ def _run_desk(settings: Any) -> None:
     from tui.app import EventDeskApp
 
     app = EventDeskApp(settings)
-    if settings.theme and settings.theme not in app.available_themes:
-        names = ", ".join(sorted(app.available_themes))
-        raise UserError(f"--theme: no theme {settings.theme!r}; try one of: {names}")
     app.run()
     if app.return_code:
         sys.exit(app.return_code)
+
+
+def _check_theme(theme: str | None) -> None:
+    """Refuse an unknown --theme before any work (the app's constructor would raise)."""
+    from textual.theme import BUILTIN_THEMES
+
+    if theme and theme not in BUILTIN_THEMES:
+        names = ", ".join(sorted(BUILTIN_THEMES))
+        raise UserError(f"--theme: no theme {theme!r}; try one of: {names}")
 
 
 desk_options = [
@@ -128,7 +137,8 @@ def with_desk_options(command):
 
 
 @cli.command()
-@click.option("--posts", default=30_000, show_default=True, help="Size of the generated event.")
+@click.option("--posts", type=click.IntRange(1, 2_000_000), default=30_000, show_default=True,
+              help="Size of the generated event.")  # fmt: skip
 @click.option("--seed", default=24, show_default=True, help="Seed of the generated event.")
 @click.option("--speed", default="60", show_default=True, help="Replay speed: N times, or max.")
 @click.option("--at", "at", default="12:45", show_default=True,
@@ -143,6 +153,7 @@ def demo(posts: int, seed: int, speed: str, at: str, fresh: bool, operator: str 
     from eventdesk.sources.replay import parse_speed
     from tui.settings import DeskSettings, ReplayPlan
 
+    _check_theme(theme)
     config = _config(None)
     pace = parse_speed(speed)
     jump = _time_of_day(at, config)
@@ -183,6 +194,7 @@ def desk(config_path: Path, db_path: Path | None, operator: str | None, quiet: b
     """Open the dashboard on an event's database (another process ingests)."""
     from tui.settings import DeskSettings
 
+    _check_theme(theme)
     config = load_config(config_path)
     db_path = db_path or config.paths.db
     if db_path is None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from eventdesk.cli import main
+from eventdesk.paths import bundled
 from tests.conftest import times, tweet_line, write_lines
 
 OURS = ("1400000000000000001", "KingsmerePolice", "Kingsmere Police")
@@ -126,6 +127,13 @@ def test_rejects_lists_lines_with_escapes_made_visible(tmp_path, capsys) -> None
         (["export", "--db", "{t}/junk.db"], "not a usable eventdesk database"),
         (["export", "--db", "{t}/e.db", "--format", "pdf"], "'pdf' is not one of"),
         (["export", "--db", "{t}/e.db", "--since", "soon"], "--since: expected a date"),
+        (["export", "--db", "{t}/e.db", "--since", "9999-12-31T23:59:59-01:00"],
+         "--since: '9999-12-31T23:59:59-01:00' is out of range"),
+        (["export", "--db", "{t}/e.db", "--until", "0001-01-01T00:30+01:00"], "is out of range"),
+        (["demo", "--posts", "-5"], "'--posts': -5 is not in the range"),
+        (["demo", "--theme", "nope"], "--theme: no theme 'nope'; try one of: "),
+        (["desk", "--config", "{t}/ok.toml", "--db", "{t}/e.db", "--theme", "nope"],
+         "--theme: no theme 'nope'"),
         (["ingest", "--replay", "x"], "Missing option '--db'"),
         (["frobnicate"], "No such command"),
     ],
@@ -133,6 +141,7 @@ def test_rejects_lists_lines_with_escapes_made_visible(tmp_path, capsys) -> None
 def test_user_mistakes_get_one_line_and_exit_code_2(tmp_path, capsys, args, message) -> None:
     write_lines(tmp_path / "ok.jsonl", [tweet_line("fine")])
     (tmp_path / "bad.toml").write_text("[event\n")
+    (tmp_path / "ok.toml").write_text(bundled("demo_event.toml").read_text(encoding="utf-8"))
     (tmp_path / "junk.db").write_bytes(b"junk" * 1000)
     code, out, err = run(capsys, *(a.replace("{t}", str(tmp_path)) for a in args))
     assert code == 2
