@@ -269,7 +269,7 @@ def export_cmd(
             if fmt == "jsonl":
                 await exporting.write_jsonl(rows, out)
             elif fmt == "csv":
-                await exporting.write_csv(rows, out)
+                await exporting.write_csv(rows, out, terminal=out.isatty())
             else:
                 title = f"#{hashtag.lstrip('#')}" if hashtag else config.event.name
                 await exporting.write_markdown(rows, out, title=f"Transcript: {title}", zone=zone,

@@ -55,10 +55,22 @@ def _id(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
+# What JSON writes raw although a terminal acts on it or reads it backwards: DEL and the
+# C1 controls (CSI among them), the bidi marks, the line and paragraph separators. They
+# only ever stand inside strings, so escaping them loses nothing.
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 async def write_jsonl(rows: AsyncIterator[dict[str, Any]], out: IO[str]) -> int:
+    """One JSON object a line, every text exact (JSON's escapes for controls, so the
+    output is safe on a terminal too)."""
     count = 0
     async for row in rows:
-        out.write(json.dumps(record(row), ensure_ascii=False) + "\n")
+        out.write(_JSON_RAW.sub(_escaped, json.dumps(record(row), ensure_ascii=False)) + "\n")
         count += 1
     return count
 
@@ -75,12 +87,19 @@ def _cell(value: Any) -> Any:
     return value
 
 
-async def write_csv(rows: AsyncIterator[dict[str, Any]], out: IO[str]) -> int:
+async def write_csv(
+    rows: AsyncIterator[dict[str, Any]], out: IO[str], *, terminal: bool = False
+) -> int:
+    """CSV with every text exact, for a file or a pipe. CSV has no escapes, so for a
+    `terminal` the characters it would act on are shown as visible stand-ins (␛)."""
     writer = csv.DictWriter(out, fieldnames=FIELDS)
     writer.writeheader()
     count = 0
     async for row in rows:
-        writer.writerow({key: _cell(value) for key, value in record(row).items()})
+        cells = {key: _cell(value) for key, value in record(row).items()}
+        if terminal:
+            cells = {k: visible(v) if isinstance(v, str) else v for k, v in cells.items()}
+        writer.writerow(cells)
         count += 1
     return count
 

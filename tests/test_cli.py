@@ -87,6 +87,39 @@ def test_export_csv_defuses_formulas(loaded, capsys) -> None:
     assert rows[4]["text"].startswith("'=HYPERLINK")
 
 
+HOSTILE = "ok \x1b[2J\x1b]0;pwn\x07 \x9b31m \u202eevil\u202c [bold]x[/] 😀"
+
+
+@pytest.fixture
+def hostile(tmp_path, capsys) -> Path:
+    db = tmp_path / "h.db"
+    replay = write_lines(tmp_path / "h.jsonl", [tweet_line(HOSTILE)])
+    assert run(capsys, "ingest", "--db", db, "--replay", replay, "--workers", "0")[0] == 0
+    return db
+
+
+def _raw_controls(text: str) -> list[str]:
+    return [c for c in text if (ord(c) < 0x20 and c not in "\n\r") or 0x7F <= ord(c) <= 0x9F
+            or c in "\u202a\u202b\u202c\u202d\u202e"]  # fmt: skip
+
+
+def test_jsonl_export_keeps_hostile_text_exact_and_escaped(hostile, capsys) -> None:
+    code, out, _ = run(capsys, "export", "--db", hostile, "--format", "jsonl")
+    assert code == 0 and _raw_controls(out) == []
+    assert json.loads(out)["text"] == HOSTILE
+
+
+def test_csv_export_is_exact_to_a_file_and_visible_on_a_terminal(
+    hostile, capsys, monkeypatch
+) -> None:
+    _, out, _ = run(capsys, "export", "--db", hostile, "--format", "csv")
+    assert next(csv.DictReader(io.StringIO(out)))["text"] == HOSTILE  # a file or a pipe
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    _, out, _ = run(capsys, "export", "--db", hostile, "--format", "csv")
+    assert _raw_controls(out) == []
+    assert "␛[2J␛]0;pwn␇" in out and "⟨RLO⟩evil⟨PDF⟩" in out and "😀" in out
+
+
 def test_markdown_transcript_is_threaded_and_literal(loaded, capsys) -> None:
     _, out, _ = run(capsys, "export", "--db", loaded, "--format", "md", "--hashtag", "polchat")
     lines = out.splitlines()
