@@ -14,10 +14,10 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -26,8 +26,23 @@ from pydantic import (
 from eventdesk.errors import UserError
 from eventdesk.xtext import LIMIT, weigh
 
-Handle = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,15}$")]
-Hashtag = Annotated[str, StringConstraints(pattern=r"^#?\w{1,100}$")]
+
+def _shaped(pattern: str, expected: str) -> AfterValidator:
+    """A text that must match `pattern` whole; refused as `expected`, in words."""
+    shape = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not shape.fullmatch(value):
+            raise ValueError(f"expected {expected}, not {value!r}")
+        return value
+
+    return AfterValidator(check)
+
+
+Handle = Annotated[str, _shaped(r"[A-Za-z0-9_]{1,15}", "an X handle: 1 to 15 letters, digits or _")]
+Hashtag = Annotated[
+    str, _shaped(r"#?\w{1,100}", "a hashtag: letters, digits or _ (up to 100), '#' optional")
+]
 
 
 class _Strict(BaseModel):
@@ -83,6 +98,10 @@ class EventWindow(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        if value in ("localtime", "posixrules"):  # whatever this machine is set to
+            raise ValueError(
+                f"{value!r} is this machine's own zone; name the event's, e.g. 'Europe/London'"
+            )
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
@@ -202,8 +221,13 @@ class XConfig(_Strict):
     secrets: Path | None = None
 
 
-Initials = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+Initials = Annotated[str, _shaped(r"[A-Z]{2,3}", "initials: 2 or 3 capital letters")]
+Key = Annotated[
+    str,
+    _shaped(
+        r"[a-z0-9][a-z0-9_-]{0,39}", "a key: up to 40 of a-z, 0-9, - and _, not starting - or _"
+    ),
+]
 
 
 class Operator(_Strict):
