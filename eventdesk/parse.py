@@ -184,7 +184,8 @@ def read_any_line(line: str) -> Parsed:
     try:
         message = _loads(line)
     except json.JSONDecodeError as exc:
-        return Parsed(problems=[f"not JSON: {exc.msg} at column {exc.colno}"])
+        # One of Python's messages ends in "at" already ("Invalid control character at").
+        return Parsed(problems=[f"not JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"])
     except RecursionError:
         return Parsed(problems=["not JSON: nested too deeply"])
     if not isinstance(message, dict):
