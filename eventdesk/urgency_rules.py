@@ -235,10 +235,10 @@ RULES: tuple[tuple[str, str, str, str | None, str | None], ...] = (
      None, r"\bdrill\b|alarm test|emoji|🔥|form|season|scoring|curry|chilli|spicy|hot sauce"),
     ("explosion", EMERGENCY,
      r"explosion|(?:something|car|van|house|building|gas|bomb|bus|tank|cylinder) (?:has "
-     r"|just )?(?:exploded|blown up)|gas leak|smell of gas|smells (?:strongly )?of gas"
+     r"|just )?(?:exploded|blown up)|gas leak|smell(?:s|ing)? (?:strongly )?(?:of )?gas"
      r"|suspicious (?:package|device|bag|item)|unattended (?:bag|package)|bomb (?:threat|scare)"
      r"|(?:pipe|petrol) bomb",
-     None, r"flavour|colour|taste|population|popularity"),
+     None, r"flavour|colour|taste|population|popularity|gas (?:prices?|bills?)"),
     ("collapse", EMERGENCY,
      r"(?:roof|wall|ceiling|bridge|building|scaffolding|balcony|stand"
      r"|stage) (?:\w+ ){0,2}(?:collapsed|fallen down|come down|caved in)|people (?:are )?(?:under"
@@ -351,8 +351,11 @@ RULES: tuple[tuple[str, str, str, str | None, str | None], ...] = (
     ("abduction", CRIME,
      r"kidnap\w*|abduct\w*|(?:dragged|dragging|pulled|pulling|bundled|bundling|forced|forcing"
      r"|shoved|pushed|being dragged) (?:\w+ ){0,2}into (?:a|the|his|their|an) (?:van|car|vehicle"
-     r"|boot|motor)|(?:lure|luring|get|getting|entice|enticing) (?:kids|children|a child|girls?"
-     r"|boys?|a kid|young \w+) (?:in|into) (?:his|a|the|their) (?:car|van)",
+     r"|boot|motor)|(?:" + WHO + r"|child|baby)(?: \w+){0,3} (?:locked|trapped|tied up) in (?:a|the"
+     r"|his|her|their) (?:car |van )?(?:boot|trunk)|(?:lure|lured|luring|get|getting|entice"
+     r"|enticing)"
+     r" (?:kids|children|a child|girls?|boys?|a kid|young \w+) (?:in|into) (?:his|a|the|their)"
+     r" (?:car|van)",
      None, r"aliens|your (?:dog|puppy|cat)"),
     ("indecent exposure", CRIME,
      r"exposing (?:him|her)self|flashing (?:at|kids|children|women|girls|people|himself)"

@@ -57,6 +57,33 @@ def test_dev_recall_and_false_alarms(detector: UrgencyDetector, rows: list[Row])
     assert result["false_alarm_rate"] <= 0.05, result["false_alarm_posts"]
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("I can smell gas in the flats on Park Road", "explosion: 'smell gas'"),
+        ("smelling gas on our landing, whole stairwell stinks", "explosion: 'smelling gas'"),
+        ("someone has been locked in the boot of a car on Mill Lane",
+         "abduction: 'someone has been locked in the boot'"),
+        ("lad tied up in the boot of a silver astra", "abduction: 'lad tied up in the boot'"),
+        ("a man lured a child into his car by the park", "abduction: 'lured a child into his car'"),
+    ],
+)  # fmt: skip
+def test_gas_and_a_person_in_a_car_boot_raise_the_alarm(
+    detector: UrgencyDetector, text: str, reason: str
+) -> None:
+    alarm = detector.check(text)
+    assert alarm is not None and alarm.reason == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my keys are locked in the boot again", "locked my phone in the boot lol",
+     "I smell gas prices going up again", "our gas bills smell of daylight robbery"],
+)  # fmt: skip
+def test_keys_in_the_boot_and_gas_prices_do_not(detector: UrgencyDetector, text: str) -> None:
+    assert detector.check(text) is None
+
+
 def test_evaluate_counts_misses_and_false_alarms() -> None:
     only_knives = UrgencyDetector.from_config(UrgencyConfig(use_defaults=False, phrases=("knife",)))
     result = evaluate(
