@@ -13,6 +13,7 @@ import gc
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -222,10 +223,15 @@ _worker: Processor | None = None
 _store: tuple[StoreSpec, sqlite3.Connection] | None = None
 
 
-def init_worker(spec: ScoringSpec, store: StoreSpec | None = None) -> None:
+def init_worker(
+    spec: ScoringSpec, store: StoreSpec | None = None, parent: int | None = None
+) -> None:
     """Make this scoring process's Processor (the pool's initializer), and its own
-    connection to store batches through."""
+    connection to store batches through. Given the `parent` process's id (the desk's,
+    which started this one), this process ends by itself once that one is gone."""
     global _worker, _store
+    if parent is not None:
+        _end_when_orphaned(parent)
     _worker = Processor(spec)
     if store is not None:
         _store = store, writer_connection(store.path)
@@ -233,6 +239,36 @@ def init_worker(spec: ScoringSpec, store: StoreSpec | None = None) -> None:
     # leave it out of the collector's full passes, which otherwise walk it again and
     # again while batches are parsed.
     gc.freeze()
+
+
+PARENT_LOOK = 0.5  # seconds between a scoring process's looks at whether its parent lives
+ORPHANED = 3  # a scoring process's exit status when it ended because its parent was gone
+
+
+def _end_when_orphaned(parent: int) -> None:
+    """End this process soon after the process `parent` is gone, idle or busy.
+
+    A desk's process killed outright (SIGKILL, or any signal it does not handle) never
+    shuts its pool down. An idle scoring process waits for work on the pool's queue,
+    whose writing end every scoring process holds too, so it never reads an end of
+    file there: it would wait for ever, holding the database and its -wal and -shm open.
+    `Turns.wait` notices a dead parent, but only in a batch's turn. A process whose
+    parent is gone is handed to another (pid 1 or a subreaper), so its parent's id
+    changes; a thread looks for that and leaves with `os._exit`, without unwinding.
+
+    Leaving in the middle of a batch is safe: each batch is stored in one transaction
+    with its checkpoint. One that had not committed is rolled back by SQLite (the
+    process's write lock goes with it), and the checkpoint that went with it was not
+    committed either, so a restart reads that batch's lines again. A batch whose turn
+    comes after the parent is gone is not stored at all: `Turns.wait` refuses it.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_LOOK)
+        os._exit(ORPHANED)
+
+    threading.Thread(target=watch, name="scoring-parent-watch", daemon=True).start()
 
 
 def store_in_worker(batch: Lines | SourceChunk, number: int, position: Any) -> Stored:
@@ -257,13 +293,18 @@ def store_in_worker(batch: Lines | SourceChunk, number: int, position: Any) -> S
 def scoring_pool(
     workers: int, spec: ScoringSpec, store: StoreSpec | None = None
 ) -> ProcessPoolExecutor:
-    """`workers` scoring processes, each started with `init_worker(spec, store)`.
+    """`workers` scoring processes, each started with `init_worker(spec, store, parent)`,
+    the parent being this process.
 
     Spawned, not forked: the desk's process runs threads (SQLite's, the event loop's
-    helpers), which a fork would copy in the middle of whatever they were doing.
+    helpers), which a fork would copy in the middle of whatever they were doing. Each
+    ends by itself once this process is gone, however it went.
     """
     return ProcessPoolExecutor(
-        workers, mp_context=_ScoringContext(), initializer=init_worker, initargs=(spec, store)
+        workers,
+        mp_context=_ScoringContext(),
+        initializer=init_worker,
+        initargs=(spec, store, os.getpid()),
     )
 
 
