@@ -205,16 +205,68 @@ def desk(config_path: Path, db_path: Path | None, operator: str | None, quiet: b
                            quiet=quiet, theme=theme, follow_replay=True))  # fmt: skip
 
 
+class _StopSignals:
+    """While inside it, Ctrl-C (SIGINT), SIGTERM and SIGHUP call `stop` instead of
+    ending the process at once, and `received` holds the signal that came.
+
+    Ctrl-C, a service manager or `kill`, and a closed terminal all stop the ingest the
+    same clean way: the batches in flight end (or are dropped, never half stored), the
+    scoring processes are shut down rather than left to notice their parent is gone,
+    and the summary of what was stored is printed. A second signal is left to act as
+    if none were handled, so Ctrl-C twice still interrupts at once. A signal ignored
+    when the command started (`nohup`, a background job) stays ignored.
+    """
+
+    NAMES = ("SIGINT", "SIGTERM", "SIGHUP")
+
+    def __init__(self, stop: Any) -> None:
+        self._stop = stop
+        self._handled: list[int] = []
+        self.received: int | None = None
+
+    def __enter__(self) -> _StopSignals:
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in self.NAMES:
+            signum = getattr(signal, name, None)  # Windows has no SIGHUP
+            if signum is None or signal.getsignal(signum) is signal.SIG_IGN:
+                continue
+            try:
+                loop.add_signal_handler(signum, self._received, signum)
+            except NotImplementedError:  # no such handlers on Windows: as before
+                break
+            self._handled.append(signum)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._release()
+
+    def _received(self, signum: int) -> None:
+        self.received = signum
+        self._release()
+        self._stop()
+
+    def _release(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._handled:
+            loop.remove_signal_handler(self._handled.pop())
+
+
 async def _ingest(
     db_path: Path, replay: Path, speed: float | None, config: EventConfig, workers: int
 ):
+    """Run the ingest: its summary, and the signal that stopped it (None if none did)."""
     from eventdesk.ingest import Ingest
     from eventdesk.sources.replay import ReplaySource
 
     source = ReplaySource(replay, speed=speed)
     db = await Database.open(db_path)
     try:
-        return await Ingest(db, config, workers=workers).run(source)
+        ingest = Ingest(db, config, workers=workers)
+        with _StopSignals(ingest.stop) as signals:
+            summary = await ingest.run(source)
+        return summary, signals.received
     finally:
         await db.close()
 
@@ -240,8 +292,12 @@ def ingest(
     config = _config(config_path)
     if workers is None:
         workers = os.cpu_count() or 1
-    summary = _run(_ingest(db_path, replay, pace, config, workers))
+    summary, stopped_by = _run(_ingest(db_path, replay, pace, config, workers))
     click.echo(summary.line())
+    if stopped_by is not None:
+        # Stopped, not finished: 128 + the signal's number, as a shell reports a
+        # signal and as `main` ends a KeyboardInterrupt (130 for Ctrl-C).
+        sys.exit(128 + stopped_by)
 
 
 @cli.command(name="export")

@@ -152,3 +152,44 @@ def test_sigkill_mid_ingest_then_restart_loses_nothing_and_stores_nothing_twice(
         proc.wait()
         end_strays(started)
     assert_restart_completes(db, replay, workers, posts)
+
+
+hup_ignored = pytest.mark.skipif(
+    signal.getsignal(signal.SIGHUP) is signal.SIG_IGN,
+    reason="SIGHUP is ignored here (nohup), and so by the ingest",
+)
+
+
+@needs_proc
+@pytest.mark.parametrize(
+    ("signum", "workers"),
+    [(signal.SIGTERM, 2), pytest.param(signal.SIGHUP, 0, marks=hup_ignored)],
+    ids=["sigterm-processes", "sighup-thread"],
+)
+def test_sigterm_stops_an_ingest_as_ctrl_c_does_and_a_restart_completes_it(
+    tmp_path, signum, workers
+):
+    posts = POSTS_IN_PROCESSES
+    replay, db = event(tmp_path, posts), tmp_path / "event.db"
+    proc = running_mid_run(db, replay, workers)
+    started = children(proc.pid)
+    scoring = [pid for pid in started if is_scoring_process(pid)]
+    try:
+        assert len(scoring) == workers
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+        # Stopped, not finished: 128 + the signal, as Ctrl-C ends with 130.
+        assert proc.returncode == 128 + signum, err
+        assert re.fullmatch(
+            r"ingested=\d+ duplicates=\d+ ignored=\d+ rejected=\d+ .*\n", out.decode()
+        )
+        summary = dict(re.findall(r"(\w+)=([\d.]+)", out.decode()))
+        assert 0 < int(summary["ingested"]) <= stored(db) < posts
+        # The pool was shut down before the ingest ended, not left to find it gone.
+        assert [pid for pid in scoring if alive(pid)] == []
+        assert still_alive_after(started, GONE_WITHIN) == []
+    finally:
+        proc.kill()
+        proc.wait()
+        end_strays(started)
+    assert_restart_completes(db, replay, workers, posts)
