@@ -1,14 +1,20 @@
 """The replay source: stream lines and pages, gzip, pacing, resuming."""
 
 import gzip
+import json
+import random
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from eventdesk.errors import UserError
+from eventdesk.ingest import Ingest
 from eventdesk.scoring import chunk_lines
 from eventdesk.sources.replay import ReplaySource, parse_speed
+from storage import Database
+from storage.posts import PostFilter, checkpoint, iter_posts, rejects
 from tests.conftest import times, tweet_line, write_lines
 
 
@@ -48,7 +54,8 @@ async def test_invalid_utf8_and_corrupt_gzip_are_reported_not_raised(tmp_path: P
     broken = tmp_path / "broken.jsonl.gz"
     broken.write_bytes(gzip.compress(path.read_bytes())[:-20])
     got = await collect(ReplaySource(broken))
-    assert got[-1].problem is not None and "unreadable" in got[-1].problem
+    assert got[-1].number == 3
+    assert got[-1].problem == "the compressed file ends early (cut off?) after line 2"
 
 
 async def chunked(source: ReplaySource, resume=None, size: int = 2) -> list:
@@ -85,8 +92,92 @@ async def test_chunks_report_bad_utf8_and_a_corrupt_gzip_like_lines(tmp_path: Pa
     broken = tmp_path / "broken.jsonl.gz"
     broken.write_bytes(gzip.compress(path.read_bytes())[:-20])
     chunks = await chunked(ReplaySource(broken))
-    assert chunks[-1].problem is not None and "unreadable" in chunks[-1].problem
+    assert chunks[-1].first == 3
+    assert chunks[-1].problem == "the compressed file ends early (cut off?) after line 2"
     assert chunks[-1].position is None  # the checkpoint stays after the last good line
+
+
+def event_lines(count: int) -> list[str]:
+    """Posts with text of their own, so they compress about as a real event's do."""
+    noise = random.Random(count)
+    return [
+        tweet_line(f"post {i} {noise.getrandbits(400):x}", at=t, post_id=1861000000000000000 + i)
+        for i, t in enumerate(times(count))
+    ]
+
+
+def joined(lines: list[str]) -> bytes:
+    return "".join(line + "\n" for line in lines).encode()
+
+
+def readable_lines(packed: bytes) -> int:
+    """How many whole lines a decompressor fed one byte at a time gives before it fails
+    or the bytes run out: what a reader can recover from a damaged .gz."""
+    inflate, out = zlib.decompressobj(16 + zlib.MAX_WBITS), []
+    for at in range(len(packed)):
+        try:
+            out.append(inflate.decompress(packed[at : at + 1]))
+        except zlib.error:
+            break
+    return b"".join(out).count(b"\n")
+
+
+def damaged_gzip(head: bytes, tail: bytes) -> bytes:
+    """A .gz of `head` then `tail` whose first block after `head` is corrupt (a block
+    type deflate does not have), so only `head` can be read from it."""
+    pack = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    start = pack.compress(head) + pack.flush(zlib.Z_FULL_FLUSH)  # the next block: a byte of its own
+    rest = pack.compress(tail) + pack.flush()
+    return start + bytes([0b111]) + rest[1:]  # last block, of type 3
+
+
+async def ingest(db_path: Path, source: ReplaySource, config, **options):
+    """Run `source` into the database at `db_path`: the summary, the ids stored, the
+    rejects as (line, reason), and the checkpoint left."""
+    db = await Database.open(db_path)
+    try:
+        summary = await Ingest(db, config, **options).run(source)
+        stored = [row["id"] async for row in iter_posts(db, PostFilter())]
+        problems = [(r["line"], r["reason"]) for r in await rejects(db)]
+        return summary, stored, problems, await checkpoint(db, source.key)
+    finally:
+        await db.close()
+
+
+def ids(lines: list[str]) -> list[int]:
+    return [int(json.loads(line)["data"]["id"]) for line in lines]
+
+
+@pytest.mark.parametrize("paced", [False, True], ids=["chunks", "line by line"])
+@pytest.mark.parametrize("damage", ["cut off", "corrupt"])
+async def test_a_damaged_gzip_stores_every_line_before_the_damage(
+    tmp_path: Path, db_path: Path, config, damage: str, paced: bool
+) -> None:
+    lines = event_lines(300)
+    if damage == "cut off":
+        whole = gzip.compress(joined(lines))
+        packed, reason = whole[: len(whole) // 2], "the compressed file ends early (cut off?)"
+    else:
+        packed = damaged_gzip(joined(lines[:170]), joined(lines[170:]))
+        reason = "the compressed file is damaged (invalid block type)"
+    readable = readable_lines(packed)
+    assert 100 < readable < 300 and (damage == "cut off" or readable == 170)
+    path = tmp_path / "e.jsonl.gz"
+    path.write_bytes(packed)
+    fake = FakeClock()  # paced so fast that it reads line by line without waiting
+    source = ReplaySource(path, speed=1e9 if paced else None, clock=fake.clock, sleep=fake.sleep)
+    assert (source.chunks(None, 64) is None) == paced
+    summary, stored, problems, position = await ingest(db_path, source, config, batch_size=64)
+    assert (summary.ingested, summary.rejected, summary.lines) == (readable, 1, readable + 1)
+    assert stored == ids(lines[:readable])
+    assert problems == [(readable + 1, f"{reason} after line {readable}")]
+    assert (position["line"], position["offset"]) == (readable, len(joined(lines[:readable])))
+    # The whole file at the same path later: the replay goes on after the last good line.
+    path.write_bytes(gzip.compress(joined(lines)))
+    source = ReplaySource(path, speed=1e9 if paced else None, clock=fake.clock, sleep=fake.sleep)
+    again, stored, _, position = await ingest(db_path, source, config, batch_size=64)
+    assert (again.ingested, again.duplicates, again.rejected) == (300 - readable, 0, 0)
+    assert stored == ids(lines) and position["line"] == 300
 
 
 async def test_a_paced_replay_has_no_chunks(tmp_path: Path) -> None:

@@ -1,19 +1,21 @@
 """Replay a recorded event: JSON lines as X's filtered stream sends them, or pages.
 
 Plain or gzip. Paced by the posts' created_at: real time, N times faster, or as fast as
-possible. Resumes from a checkpoint (line number, and byte offset for plain files).
+possible. Resumes from a checkpoint (line number, and byte offset for plain files). A .gz
+cut off or damaged part way gives every line before the damage, then one problem line.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gzip
+import io
 import re
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from eventdesk.errors import UserError
 from eventdesk.sources.base import SourceChunk, SourceLine, SourceState
@@ -21,6 +23,7 @@ from eventdesk.sources.base import SourceChunk, SourceLine, SourceState
 _CREATED = re.compile(rb'"created_at"\s*:\s*"([^"]{10,40})"')
 _READ_BATCH = 256  # lines read between yields to the event loop at max speed
 _BLOCK = 1 << 20  # bytes read at once for chunks
+_INFLATE = 1 << 16  # compressed bytes decompressed at once
 KEY_PREFIX = "replay:"  # of a replay's checkpoint key, the file's path after it
 
 
@@ -48,12 +51,107 @@ def _created_at(line: bytes) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+class DamagedReplay(Exception):
+    """A compressed replay file cannot be read past this point; the message says why."""
+
+
+class _GzipStream(io.RawIOBase):
+    """A .gz file's decompressed bytes, and all of them that can be read before damage.
+
+    Python's gzip drops whatever it decompressed in the read that met the damage (up to
+    a whole block), so here the damage is held back: the bytes before it are returned
+    first and the next read raises DamagedReplay. Several members, one after another
+    (with zero padding between), read as one stream, as gzip reads them.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("rb")
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # with the gzip header
+        self._input = b""  # read from the file, not yet decompressed
+        self._output, self._at = b"", 0  # decompressed, and how much of it was returned
+        self._between = False  # a member has ended: another may follow
+        self._damage: str | None = None
+        self._ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill `buffer` as far as the stream goes (a chunk's read is one call)."""
+        view, filled = memoryview(buffer).cast("B"), 0
+        while filled < len(view):
+            if self._at == len(self._output):
+                if self._damage is not None or self._ended:
+                    break
+                self._output, self._at = self._inflate_more(), 0
+                continue
+            size = min(len(view) - filled, len(self._output) - self._at)
+            view[filled : filled + size] = memoryview(self._output)[self._at : self._at + size]
+            self._at += size
+            filled += size
+        if not filled and self._damage is not None:
+            raise DamagedReplay(self._damage)
+        return filled
+
+    def _inflate_more(self) -> bytes:
+        """The next decompressed bytes (maybe none); sets `_ended` or `_damage`."""
+        data = self._input or self._file.read(_INFLATE)
+        self._input, at_end = b"", not data
+        if self._between:
+            data = data.lstrip(b"\0")
+            if not data:
+                self._ended = at_end
+                return b""
+            self._inflate, self._between = zlib.decompressobj(16 + zlib.MAX_WBITS), False
+        before = self._inflate.copy()
+        try:
+            # Bounded: a small piece of a very compressible file may stand for a lot.
+            # At the file's end it is still asked: it may hold output back.
+            out = self._inflate.decompress(data, _BLOCK)
+        except zlib.error as exc:
+            self._damage = f"the compressed file is damaged ({str(exc).rpartition(': ')[2]})"
+            return _before_damage(before, data)
+        if self._inflate.eof:
+            self._input, self._between = self._inflate.unused_data, True
+        else:
+            self._input = self._inflate.unconsumed_tail
+            if at_end and not out:
+                self._damage = "the compressed file ends early (cut off?)"
+        return out
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _before_damage(inflate: Any, data: bytes) -> bytes:
+    """What `inflate` gives from `data` up to the byte it fails on: shorter and shorter
+    pieces are tried on copies, so nothing it could read is lost."""
+    out, step = [], len(data)
+    while data and step:
+        trial = inflate.copy()
+        try:
+            out.append(trial.decompress(data[:step]))
+        except zlib.error:
+            step //= 2
+            continue
+        inflate, data = trial, data[step:]
+    return b"".join(out)
+
+
+def _problem(exc: Exception, number: int) -> str:
+    """Why the file cannot be read after line `number`."""
+    if isinstance(exc, DamagedReplay):
+        return f"{exc} after line {number}"
+    return f"cannot read the file after line {number}: {exc}"
+
+
 def _skip_to(handle: IO[bytes], resume: Any) -> tuple[int, int]:
     """Move `handle` to just after the line `resume` names: (its number, its offset)."""
     number, offset = 0, 0
     if isinstance(resume, dict):
         number, offset = int(resume.get("line", 0)), int(resume.get("offset", 0))
-    if offset and not isinstance(handle, gzip.GzipFile):
+    if offset and handle.seekable():
         handle.seek(offset)
     else:
         offset = 0
@@ -114,12 +212,12 @@ class ReplaySource:
         created, wall = self._origin
         return created + timedelta(seconds=(self._clock() - wall) * self.speed)
 
-    def _open(self) -> IO[bytes]:
+    def _open(self) -> io.BufferedReader:
         try:
             with self.path.open("rb") as probe:
                 magic = probe.read(2)
             if magic == b"\x1f\x8b":
-                return cast(IO[bytes], gzip.open(self.path, "rb"))
+                return io.BufferedReader(_GzipStream(self.path))
             return self.path.open("rb")
         except PermissionError:
             raise UserError(
@@ -136,8 +234,8 @@ class ReplaySource:
             while not self._closed:
                 try:
                     line = handle.readline()
-                except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
-                    yield SourceLine(number + 1, "", None, problem=f"unreadable: {exc}")
+                except (OSError, DamagedReplay) as exc:  # a truncated or corrupt .gz
+                    yield SourceLine(number + 1, "", None, problem=_problem(exc, number))
                     break
                 if not line:
                     break
@@ -174,18 +272,20 @@ class ReplaySource:
             number, offset = _skip_to(handle, resume)
             buffer = b""
             while not self._closed:
-                problem = None
+                failure: Exception | None = None
                 try:
-                    block = handle.read(_BLOCK)
-                except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
-                    block, problem = b"", f"unreadable: {exc}"
+                    # read1: one read of the file, so what it gives is never lost to
+                    # damage met by a further read (a .gz raises it on the next one).
+                    block = handle.read1(_BLOCK)
+                except (OSError, DamagedReplay) as exc:  # a truncated or corrupt .gz
+                    block, failure = b"", exc
                 buffer += block
                 while buffer and not self._closed:
                     cut = _after_lines(buffer, size)
                     if cut == 0:  # fewer than `size` whole lines
                         if block:
                             break  # read more first
-                        cut = len(buffer) if problem is None else buffer.rfind(b"\n") + 1
+                        cut = len(buffer) if failure is None else buffer.rfind(b"\n") + 1
                         if cut == 0:
                             break  # only part of a line before the file broke
                     data, buffer = buffer[:cut], buffer[cut:]
@@ -195,8 +295,8 @@ class ReplaySource:
                     yield SourceChunk(number + 1, count, data, position)
                     number += count
                     await asyncio.sleep(0)
-                if problem is not None:
-                    yield SourceChunk(number + 1, 1, b"", None, problem)
+                if failure is not None:  # after the whole lines before it
+                    yield SourceChunk(number + 1, 1, b"", None, _problem(failure, number))
                 if not block:
                     break
         finally:
