@@ -97,12 +97,13 @@ async def test_chunks_report_bad_utf8_and_a_corrupt_gzip_like_lines(tmp_path: Pa
     assert chunks[-1].position is None  # the checkpoint stays after the last good line
 
 
-def event_lines(count: int) -> list[str]:
-    """Posts with text of their own, so they compress about as a real event's do."""
-    noise = random.Random(count)
+def event_lines(count: int, first: int = 0) -> list[str]:
+    """Posts `first`, `first` + 1, ... with text of their own, so they compress about as
+    a real event's do."""
+    noise = random.Random(count * 7919 + first)
     return [
         tweet_line(f"post {i} {noise.getrandbits(400):x}", at=t, post_id=1861000000000000000 + i)
-        for i, t in enumerate(times(count))
+        for i, t in zip(range(first, first + count), times(count), strict=True)
     ]
 
 
@@ -132,12 +133,12 @@ def damaged_gzip(head: bytes, tail: bytes) -> bytes:
 
 
 async def ingest(db_path: Path, source: ReplaySource, config, **options):
-    """Run `source` into the database at `db_path`: the summary, the ids stored, the
-    rejects as (line, reason), and the checkpoint left."""
+    """Run `source` into the database at `db_path`: the summary, the ids stored (sorted),
+    the rejects as (line, reason), and the checkpoint left."""
     db = await Database.open(db_path)
     try:
         summary = await Ingest(db, config, **options).run(source)
-        stored = [row["id"] async for row in iter_posts(db, PostFilter())]
+        stored = sorted([row["id"] async for row in iter_posts(db, PostFilter())])
         problems = [(r["line"], r["reason"]) for r in await rejects(db)]
         return summary, stored, problems, await checkpoint(db, source.key)
     finally:
@@ -145,7 +146,8 @@ async def ingest(db_path: Path, source: ReplaySource, config, **options):
 
 
 def ids(lines: list[str]) -> list[int]:
-    return [int(json.loads(line)["data"]["id"]) for line in lines]
+    """The posts' ids, sorted, as `ingest` gives those it stored."""
+    return sorted(int(json.loads(line)["data"]["id"]) for line in lines)
 
 
 @pytest.mark.parametrize("paced", [False, True], ids=["chunks", "line by line"])
@@ -254,3 +256,85 @@ async def test_event_time_runs_at_the_replay_speed(tmp_path: Path) -> None:
     fake.now += 30  # half a minute of wall time is half an hour of the event at ×60
     assert source.event_time() == stamps[2] + timedelta(minutes=30)
     await lines.aclose()
+
+
+def replay_file(path: Path, lines: list[str]) -> Path:
+    data = joined(lines)
+    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+    return path
+
+
+def replay_source(path: Path, paced: bool) -> ReplaySource:
+    fake = FakeClock()  # paced so fast that it reads line by line without waiting
+    return ReplaySource(path, speed=1e9 if paced else None, clock=fake.clock, sleep=fake.sleep)
+
+
+REPLAYING_AGAIN = "is not the file its checkpoint was made on"
+
+
+@pytest.mark.parametrize("paced", [False, True], ids=["chunks", "line by line"])
+@pytest.mark.parametrize("name", ["event.jsonl", "event.jsonl.gz"])
+async def test_a_replaced_file_is_replayed_from_its_start(
+    tmp_path: Path, db_path: Path, config, caplog, name: str, paced: bool
+) -> None:
+    old, new = event_lines(3), event_lines(10, first=100)
+    path = replay_file(tmp_path / name, old)
+    await ingest(db_path, replay_source(path, paced), config, batch_size=4)
+    replay_file(path, new)  # another recording saved under the same name
+    with caplog.at_level("WARNING", logger="eventdesk.sources.replay"):
+        summary, stored, problems, position = await ingest(
+            db_path, replay_source(path, paced), config, batch_size=4
+        )
+    assert (summary.ingested, summary.duplicates, summary.rejected) == (10, 0, 0)
+    assert stored == ids(old + new) and problems == [] and position["line"] == 10
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and REPLAYING_AGAIN in warnings[0]
+
+
+@pytest.mark.parametrize("name", ["event.jsonl", "event.jsonl.gz"])
+async def test_a_file_rewritten_shorter_with_the_same_start_loses_nothing(
+    tmp_path: Path, db_path: Path, config, name: str
+) -> None:
+    # Past the fingerprint's 64 KiB the start is the same; only the length tells.
+    lines = event_lines(400)
+    assert len(joined(lines[:150])) > 1 << 16
+    path = replay_file(tmp_path / name, lines)
+    await ingest(db_path, ReplaySource(path), config)
+    replay_file(path, lines[:150] + event_lines(20, first=1000))
+    summary, stored, _, position = await ingest(db_path, ReplaySource(path), config)
+    assert (summary.ingested, summary.duplicates, summary.lines) == (20, 150, 170)
+    assert stored == ids(lines + event_lines(20, first=1000)) and position["line"] == 170
+
+
+@pytest.mark.parametrize("paced", [False, True], ids=["chunks", "line by line"])
+@pytest.mark.parametrize("name", ["event.jsonl", "event.jsonl.gz"])
+@pytest.mark.parametrize("count", [3, 300], ids=["within 64 KiB", "past 64 KiB"])
+async def test_a_file_that_grew_resumes_after_the_lines_read(
+    tmp_path: Path, db_path: Path, config, caplog, name: str, paced: bool, count: int
+) -> None:
+    old, more = event_lines(count), event_lines(7, first=count)
+    path = replay_file(tmp_path / name, old)
+    await ingest(db_path, replay_source(path, paced), config, batch_size=64)
+    replay_file(path, old + more)  # a recording in progress
+    with caplog.at_level("WARNING", logger="eventdesk.sources.replay"):
+        summary, stored, _, position = await ingest(
+            db_path, replay_source(path, paced), config, batch_size=64
+        )
+    assert (summary.ingested, summary.duplicates, summary.lines) == (7, 0, 7)
+    assert stored == ids(old + more) and position["line"] == count + 7
+    assert REPLAYING_AGAIN not in caplog.text
+
+
+@pytest.mark.parametrize("name", ["event.jsonl", "event.jsonl.gz"])
+async def test_a_checkpoint_without_a_fingerprint_resumes_as_before(
+    tmp_path: Path, name: str
+) -> None:
+    lines = event_lines(6)
+    path = replay_file(tmp_path / name, lines)
+    older = {"line": 2, "offset": len(joined(lines[:2]))}  # as positions were written
+    resumed = await collect(ReplaySource(path), older)
+    assert [x.number for x in resumed] == [3, 4, 5, 6]
+    assert [x.text for x in resumed] == [line + "\n" for line in lines[2:]]
+    # The positions it gives now say which file they were made on, and resume as well.
+    again = await collect(ReplaySource(path), resumed[1].position)
+    assert [x.number for x in again] == [5, 6] and "head" in resumed[1].position

@@ -1,21 +1,25 @@
 """Replay a recorded event: JSON lines as X's filtered stream sends them, or pages.
 
 Plain or gzip. Paced by the posts' created_at: real time, N times faster, or as fast as
-possible. Resumes from a checkpoint (line number, and byte offset for plain files). A .gz
-cut off or damaged part way gives every line before the damage, then one problem line.
+possible. Resumes from a checkpoint: the line number, the byte offset, and a fingerprint of
+the file's first 64 KiB, so a file replaced since is replayed from its start. A .gz cut off
+or damaged part way gives every line before the damage, then one problem line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
+import logging
+import os
 import re
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from eventdesk.errors import UserError
 from eventdesk.sources.base import SourceChunk, SourceLine, SourceState
@@ -24,7 +28,10 @@ _CREATED = re.compile(rb'"created_at"\s*:\s*"([^"]{10,40})"')
 _READ_BATCH = 256  # lines read between yields to the event loop at max speed
 _BLOCK = 1 << 20  # bytes read at once for chunks
 _INFLATE = 1 << 16  # compressed bytes decompressed at once
+_HEAD = 1 << 16  # bytes at the start of the file that a position's fingerprint covers
 KEY_PREFIX = "replay:"  # of a replay's checkpoint key, the file's path after it
+
+log = logging.getLogger(__name__)
 
 
 def parse_speed(value: str | float | None) -> float | None:
@@ -146,17 +153,82 @@ def _problem(exc: Exception, number: int) -> str:
     return f"cannot read the file after line {number}: {exc}"
 
 
-def _skip_to(handle: IO[bytes], resume: Any) -> tuple[int, int]:
-    """Move `handle` to just after the line `resume` names: (its number, its offset)."""
-    number, offset = 0, 0
-    if isinstance(resume, dict):
-        number, offset = int(resume.get("line", 0)), int(resume.get("offset", 0))
+class _Fingerprint:
+    """A hash of the first bytes of the (decompressed) file, up to _HEAD, kept running as
+    lines are read: each position says which file it was made on without reading the
+    file again for every batch."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.blake2b(digest_size=16)
+        self.size = 0
+        self._hex: str | None = None
+
+    def feed(self, data: bytes) -> None:
+        """`data` are the next bytes of the file, straight after those fed before."""
+        if self.size < _HEAD:
+            data = data[: _HEAD - self.size]
+            self._hash.update(data)
+            self.size += len(data)
+            self._hex = None
+
+    def hex(self) -> str:
+        if self._hex is None:
+            self._hex = self._hash.hexdigest()
+        return self._hex
+
+    def position(self, line: int, offset: int) -> dict[str, Any]:
+        """Where to resume after `line`, which ends at byte `offset`."""
+        return {"line": line, "offset": offset, "head": self.hex(), "head_size": self.size}
+
+
+def _skip_to(
+    handle: io.BufferedReader, resume: Any, fingerprint: _Fingerprint
+) -> tuple[int, int] | None:
+    """Move `handle` to just after the line `resume` names: (its number, its offset),
+    with the bytes before fed to `fingerprint`. None if the file is not the one `resume`
+    was made on: it starts differently now, or is shorter (or breaks) before the offset."""
+    if not isinstance(resume, dict):
+        return 0, 0
+    number, offset = int(resume.get("line", 0)), int(resume.get("offset", 0))
+    try:
+        if resume.get("head") is None:  # made before positions had a fingerprint
+            return _skip_trusting(handle, number, offset, fingerprint)
+        size = int(resume.get("head_size", 0))
+        fingerprint.feed(start := handle.read(size))
+        if len(start) < size or fingerprint.hex() != resume["head"]:
+            return None
+        if handle.seekable():
+            fingerprint.feed(handle.read(max(0, min(offset, _HEAD) - size)))
+            if os.fstat(handle.fileno()).st_size < offset:
+                return None
+            handle.seek(offset)
+            return number, offset
+        left = offset - size
+        while left > 0:  # a .gz: read up to the offset
+            data = handle.read(min(left, _BLOCK))
+            if not data:
+                return None
+            fingerprint.feed(data)
+            left -= len(data)
+        return number, offset
+    except DamagedReplay:
+        return None
+
+
+def _skip_trusting(
+    handle: io.BufferedReader, number: int, offset: int, fingerprint: _Fingerprint
+) -> tuple[int, int]:
+    """`_skip_to` as it was before positions had a fingerprint: the file is taken to be
+    the same; the positions after it get a fingerprint."""
     if offset and handle.seekable():
+        fingerprint.feed(handle.read(min(offset, _HEAD)))
         handle.seek(offset)
-    else:
-        offset = 0
-        for _ in range(number):
-            offset += len(handle.readline())
+        return number, offset
+    offset = 0
+    for _ in range(number):
+        line = handle.readline()
+        fingerprint.feed(line)
+        offset += len(line)
     return number, offset
 
 
@@ -212,6 +284,26 @@ class ReplaySource:
         created, wall = self._origin
         return created + timedelta(seconds=(self._clock() - wall) * self.speed)
 
+    def _start(self, resume: Any) -> tuple[io.BufferedReader, int, int, _Fingerprint]:
+        """The file open just after `resume` (at its start if `resume` was made on
+        another file): the handle, the line number and offset there, the fingerprint."""
+        handle, fingerprint = self._open(), _Fingerprint()
+        try:
+            at = _skip_to(handle, resume, fingerprint)
+        except BaseException:
+            handle.close()
+            raise
+        if at is not None:
+            return handle, *at, fingerprint
+        handle.close()
+        log.warning(
+            "%s is not the file its checkpoint was made on (it starts differently now, or "
+            "is shorter): replaying it from the start; posts already stored count as "
+            "duplicates",
+            self.path,
+        )
+        return self._open(), 0, 0, _Fingerprint()
+
     def _open(self) -> io.BufferedReader:
         try:
             with self.path.open("rb") as probe:
@@ -225,10 +317,9 @@ class ReplaySource:
             ) from None
 
     async def lines(self, resume: Any = None) -> AsyncIterator[SourceLine]:
-        handle = self._open()
+        handle, number, offset, fingerprint = self._start(resume)
         self.state = SourceState.REPLAY
         try:
-            number, offset = _skip_to(handle, resume)
             origin: tuple[datetime, float] | None = None
             since_yield = 0
             while not self._closed:
@@ -247,7 +338,8 @@ class ReplaySource:
                 if since_yield >= _READ_BATCH:
                     since_yield = 0
                     await asyncio.sleep(0)
-                position = {"line": number, "offset": offset}
+                fingerprint.feed(line)
+                position = fingerprint.position(number, offset)
                 try:
                     text, problem = line.decode("utf-8"), None
                 except UnicodeDecodeError as exc:
@@ -266,10 +358,9 @@ class ReplaySource:
         return self._chunks(resume, size)
 
     async def _chunks(self, resume: Any, size: int) -> AsyncIterator[SourceChunk]:
-        handle = self._open()
+        handle, number, offset, fingerprint = self._start(resume)
         self.state = SourceState.REPLAY
         try:
-            number, offset = _skip_to(handle, resume)
             buffer = b""
             while not self._closed:
                 failure: Exception | None = None
@@ -291,7 +382,8 @@ class ReplaySource:
                     data, buffer = buffer[:cut], buffer[cut:]
                     count = data.count(b"\n") + (not data.endswith(b"\n"))
                     offset += len(data)
-                    position = {"line": number + count, "offset": offset}
+                    fingerprint.feed(data)
+                    position = fingerprint.position(number + count, offset)
                     yield SourceChunk(number + 1, count, data, position)
                     number += count
                     await asyncio.sleep(0)
