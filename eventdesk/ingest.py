@@ -84,6 +84,7 @@ class Ingest:
         self.workers = workers
         self.summary = IngestSummary()
         self._stopping = asyncio.Event()
+        self._unqueued: list[tuple[asyncio.Future, Any, int]] = []
 
     def stop(self) -> None:
         self._stopping.set()
@@ -145,9 +146,7 @@ class Ingest:
             writer = tasks[-1]
             await asyncio.wait([writer, stopper], return_when=asyncio.FIRST_COMPLETED)
             if not writer.done():
-                await source.close()
-                tasks[0].cancel()
-                await asyncio.wait(tasks)
+                await self._stop_reading(source, tasks[:-1], writer, batches)
             for task in tasks:
                 if task.done() and not task.cancelled() and task.exception():
                     raise task.exception()  # type: ignore[misc]
@@ -160,9 +159,33 @@ class Ingest:
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
             # Finished even if this task is cancelled meanwhile (the desk shutting down).
-            await asyncio.shield(self._stop_checkpoints(checkpoints))
+            await asyncio.shield(self._wind_up(checkpoints))
             self.summary.seconds = time.perf_counter() - started
         return self.summary
+
+    async def _stop_reading(
+        self, source: Source, readers: list[asyncio.Task], writer: asyncio.Task, out: asyncio.Queue
+    ) -> None:
+        """Stop reading; the writer ends after the batches already queued.
+
+        A reader cancelled while it hands its end mark (None) on to a full queue never
+        gives it, and the writer would wait for it for ever: an end mark is handed on
+        here too, and the writer ends at the first it meets. Whatever is still handing
+        something on once the writer has ended (or failed) is cancelled again.
+        """
+        await source.close()
+        for reader in readers:
+            reader.cancel()
+        end = asyncio.ensure_future(out.put(None))
+        await asyncio.wait([writer])
+        end.cancel()
+        for reader in readers:
+            reader.cancel()
+        await asyncio.wait([*readers, end])
+
+    async def _wind_up(self, checkpoints: Checkpointer) -> None:
+        await self._settle()
+        await self._stop_checkpoints(checkpoints)
 
     async def _stop_checkpoints(self, checkpoints: Checkpointer) -> None:
         # In a thread: the last copy may wait for a reader (a dashboard) a moment. Then
@@ -183,7 +206,7 @@ class Ingest:
         try:
             async for chunk in chunks:
                 future = asyncio.ensure_future(run_batch(chunk, chunk.position))
-                await out.put((future, chunk.position, chunk.count))
+                await self._hand_on(out, (future, chunk.position, chunk.count))
         finally:
             await out.put(None)
 
@@ -214,11 +237,10 @@ class Ingest:
             # A line that could not be read has no position: resume after the last one.
             position = next((ln.position for ln in reversed(pending) if ln.position), None)
             future = asyncio.ensure_future(run_batch(payload, position))
-            await out.put((future, position, len(payload)))
+            await self._hand_on(out, (future, position, len(payload)))
         await out.put(None)
 
     async def _write(self, key: str, inbox: asyncio.Queue) -> None:
-        summary = self.summary
         while (item := await inbox.get()) is not None:
             future, position, count = item
             batch = await future
@@ -230,8 +252,36 @@ class Ingest:
                 )
                 inserted, duplicates = result.inserted, result.duplicates
                 ignored, rejected = batch.ignored, len(batch.rejects)
-            summary.lines += count
-            summary.ingested += inserted
-            summary.duplicates += duplicates
-            summary.ignored += ignored
-            summary.rejected += rejected
+            self._count(Stored(inserted, duplicates, ignored, rejected), count)
+
+    def _count(self, stored: Stored, lines: int) -> None:
+        summary = self.summary
+        summary.lines += lines
+        summary.ingested += stored.inserted
+        summary.duplicates += stored.duplicates
+        summary.ignored += stored.ignored
+        summary.rejected += stored.rejected
+
+    async def _hand_on(self, out: asyncio.Queue, item: tuple[asyncio.Future, Any, int]) -> None:
+        """Queue a batch already handed to the scoring for the writer, in order."""
+        try:
+            await out.put(item)
+        except asyncio.CancelledError:
+            # Stopped while the queue was full. A scoring process may store this batch
+            # all the same, in its turn: `_settle` counts it once the pool is shut down.
+            self._unqueued.append(item)
+            raise
+
+    async def _settle(self) -> None:
+        """Count the batches handed on but never queued (a stop), now that nothing runs:
+        those a scoring process stored; the others were dropped whole."""
+        items, self._unqueued = self._unqueued, []
+        futures = [future for future, _, _ in items]
+        if futures:
+            await asyncio.wait(futures)
+        for future, _, lines in items:
+            if future.cancelled() or future.exception() is not None:
+                continue  # never stored (TurnLost: its turn came after the stop)
+            batch = future.result()
+            if isinstance(batch, Stored):
+                self._count(batch, lines)

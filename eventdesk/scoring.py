@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sqlite3
 import threading
 import time
@@ -327,12 +328,19 @@ class _ScoringProcess(SpawnProcess):
         # The standard library reads that data from one function, looked up as
         # `spawn.get_preparation_data` while the process is launched; it is replaced
         # for that moment only, one launch at a time.
+        #
+        # The process starts with Ctrl-C's SIGINT blocked, as a blocked signal stays
+        # blocked across the fork and exec: a terminal sends Ctrl-C to every process in
+        # its foreground group, and a scoring process interrupted mid-import or mid-batch
+        # broke the pool. Stopping is the desk's process's to do (it shuts the pool down).
         with _launching:
             usual = spawn.get_preparation_data
             spawn.get_preparation_data = _without_main(usual)  # type: ignore[assignment]
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 return SpawnProcess._Popen(process_obj)
             finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 spawn.get_preparation_data = usual
 
 

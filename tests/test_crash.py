@@ -87,10 +87,16 @@ def still_alive_after(pids: list[int], seconds: float) -> list[int]:
     return left
 
 
-def running_mid_run(db: Path, replay: Path, workers: int) -> subprocess.Popen:
-    """An ingest started and left running until its first batches are stored."""
+def running_mid_run(
+    db: Path, replay: Path, workers: int, *, own_group: bool = False
+) -> subprocess.Popen:
+    """An ingest started and left running until its first batches are stored; with
+    `own_group`, in a process group of its own, as a terminal's foreground job is."""
     proc = subprocess.Popen(
-        ingest_cmd(db, replay, workers), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        ingest_cmd(db, replay, workers),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=own_group,
     )
     deadline = time.monotonic() + 60
     while stored(db) < 2000 and time.monotonic() < deadline and proc.poll() is None:
@@ -162,29 +168,37 @@ hup_ignored = pytest.mark.skipif(
 
 @needs_proc
 @pytest.mark.parametrize(
-    ("signum", "workers"),
-    [(signal.SIGTERM, 2), pytest.param(signal.SIGHUP, 0, marks=hup_ignored)],
-    ids=["sigterm-processes", "sighup-thread"],
-)
+    ("signum", "workers", "whole_group"),
+    [(signal.SIGTERM, 2, False), pytest.param(signal.SIGHUP, 0, False, marks=hup_ignored),
+     (signal.SIGINT, 2, True)],
+    ids=["sigterm-processes", "sighup-thread", "ctrl-c-processes"],
+)  # fmt: skip
 def test_sigterm_stops_an_ingest_as_ctrl_c_does_and_a_restart_completes_it(
-    tmp_path, signum, workers
+    tmp_path, signum, workers, whole_group
 ):
-    posts = POSTS_IN_PROCESSES
+    """Ctrl-C in a terminal goes to its whole foreground group, the scoring processes
+    too: they leave stopping to the ingest, which stops as for SIGTERM."""
+    posts = POSTS  # enough that some are still unread when it stops
     replay, db = event(tmp_path, posts), tmp_path / "event.db"
-    proc = running_mid_run(db, replay, workers)
+    proc = running_mid_run(db, replay, workers, own_group=whole_group)
     started = children(proc.pid)
     scoring = [pid for pid in started if is_scoring_process(pid)]
     try:
         assert len(scoring) == workers
-        proc.send_signal(signum)
+        if whole_group:
+            os.killpg(proc.pid, signum)
+        else:
+            proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)
         # Stopped, not finished: 128 + the signal, as Ctrl-C ends with 130.
         assert proc.returncode == 128 + signum, err
+        assert err.decode() == ""  # no traceback from a scoring process or a lost batch
         assert re.fullmatch(
             r"ingested=\d+ duplicates=\d+ ignored=\d+ rejected=\d+ .*\n", out.decode()
         )
         summary = dict(re.findall(r"(\w+)=([\d.]+)", out.decode()))
-        assert 0 < int(summary["ingested"]) <= stored(db) < posts
+        # Every batch stored is counted, those still on their way when it stopped too.
+        assert 0 < int(summary["ingested"]) == stored(db) < posts
         # The pool was shut down before the ingest ended, not left to find it gone.
         assert [pid for pid in scoring if alive(pid)] == []
         assert still_alive_after(started, GONE_WITHIN) == []
