@@ -25,6 +25,7 @@ _NEGATE = frozenset(_v.NEGATE)
 _BOOSTERS = _v.BOOSTER_DICT
 _SPECIAL = _v.SPECIAL_CASES
 _PUNCTUATION = string.punctuation
+_REPLACES = 32  # distinct emoji up to which one replace each beats one translate (~50)
 _MARK = "\x00"  # where a description goes in _describe_emoji; a text holding one is walked
 
 
@@ -48,6 +49,7 @@ class Vader:
         # _describe_emoji. Only right while no description begins or ends with a
         # space or holds the mark; otherwise every post takes VADER's own walk.
         self._marked = {char: _MARK + self._emojis[char] for char in self._emoji_chars}
+        self._marked_table = {ord(char): marked for char, marked in self._marked.items()}
         self._walk = any(
             d != d.strip(" ") or _MARK in d for d in map(self._emojis.get, self._emoji_chars)
         )
@@ -95,8 +97,15 @@ class Vader:
         # in its place, with a space before it unless it starts the text or follows a
         # space. The same, by one replace per distinct emoji (about a third of the
         # walk's time): a mark before each description, then the marks made spaces.
-        for char in present:
-            text = text.replace(char, self._marked[char])
+        # Each replace reads the whole text, so a text with many distinct emoji (up to
+        # VADER's 3,500) is translated in one pass instead, slower per character than a
+        # replace but done once (25,000 characters with 1,200 distinct emoji: 0.18 s of
+        # replaces, 5 ms translated).
+        if len(present) <= _REPLACES:
+            for char in present:
+                text = text.replace(char, self._marked[char])
+        else:
+            text = text.translate(self._marked_table)
         if text[0] == _MARK:
             text = text[1:]
         return text.replace(" " + _MARK, " ").replace(_MARK, " ")
