@@ -1,52 +1,24 @@
 """Sentiment: VADER's compound score on a post's original text.
 
-VADER reads case, punctuation and emoji, so the text is never cleaned first. VADER's
-cost grows with the square of a text's length (16,000 emoji-heavy characters take
-seconds), so a long post is scored in pieces of at most CHUNK characters and the pieces'
-valence sums are added back together: the result follows VADER's own arithmetic while
-no single post can stall the pipeline. The scores come from `eventdesk.vader`, which
-computes VADER's exact numbers with less work per word.
+VADER reads case, punctuation and emoji, so the text is never cleaned first. Every post
+is scored whole, however long, and gets VADER's own scores: `eventdesk.vader` computes
+VADER's exact numbers in time that grows with a post's length, where vaderSentiment's
+grows with its square (a 16,000-character emoji-heavy post: seconds there, ~20 ms here;
+a 10 MB replay line: 9-17 s, not hours; its memory while scored, up to ~1.5 GB, is
+what a line that size costs). Long posts were scored in pieces before, their valence
+sums added back: not VADER's compound, since "but" weighs the whole post and
+punctuation emphasis counts once per text (10 labels flipped on 200 long texts built
+from the rated tweets).
 """
 
 from __future__ import annotations
 
-import math
-import re
-
 from eventdesk.model import Sentiment
 from eventdesk.vader import Vader
 
-CHUNK = 500  # characters; short posts (≤ 280, most long ones) go through VADER whole
 RECENT = 8192  # texts whose scores are remembered, in each of two generations
 RECENT_CHARS = 320  # the longest text remembered: a repost of a full post fits, and a
 # stream of long posts cannot make the memory grow past some tens of megabytes
-_ALPHA = 15.0  # VADER's normalisation constant: compound = s / sqrt(s² + α)
-_BREAK = re.compile(r"(?<=[.!?\n])\s+|\s+")
-
-
-def split_text(text: str, size: int = CHUNK) -> list[str]:
-    """Pieces of at most `size` characters, cut after a sentence end where one is near,
-    else at whitespace, else hard (a 25,000-character run without spaces)."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > size:
-        window = rest[:size]
-        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "), window.rfind("\n"))
-        if cut < size // 2:
-            cut = window.rfind(" ")
-        if cut < size // 4:
-            cut = size - 1
-        pieces.append(rest[: cut + 1])
-        rest = rest[cut + 1 :]
-    if rest.strip() or not pieces:
-        pieces.append(rest)
-    return pieces
-
-
-def _unnormalize(compound: float) -> float:
-    """The valence sum VADER normalised into `compound`."""
-    compound = max(min(compound, 0.9999), -0.9999)
-    return compound * math.sqrt(_ALPHA / (1.0 - compound * compound))
 
 
 class SentimentScorer:
@@ -83,16 +55,5 @@ class SentimentScorer:
         return found
 
     def _scored(self, text: str) -> tuple[float, float, float, float]:
-        if len(text) <= CHUNK:
-            s = self._vader.polarity_scores(text)
-            return s["compound"], s["pos"], s["neu"], s["neg"]
-        total = pos = neu = neg = 0.0
-        weight = 0
-        for piece in split_text(text):
-            s = self._vader.polarity_scores(piece)
-            total += _unnormalize(s["compound"])
-            n = len(piece)
-            pos, neu, neg = pos + s["pos"] * n, neu + s["neu"] * n, neg + s["neg"] * n
-            weight += n
-        compound = round(total / math.sqrt(total * total + _ALPHA), 4)
-        return compound, round(pos / weight, 3), round(neu / weight, 3), round(neg / weight, 3)
+        s = self._vader.polarity_scores(text)
+        return s["compound"], s["pos"], s["neu"], s["neg"]

@@ -6,7 +6,7 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from eventdesk.model import Sentiment
-from eventdesk.sentiment import CHUNK, SentimentScorer, split_text
+from eventdesk.sentiment import SentimentScorer
 from tests.conftest import GROUNDTRUTH
 
 
@@ -57,41 +57,34 @@ class CountingVader:
         return self.real.polarity_scores(text)
 
 
-def test_a_long_post_is_scored_in_bounded_pieces() -> None:
-    scorer = SentimentScorer()
-    spy = CountingVader(scorer._vader)
-    scorer._vader = spy  # type: ignore[assignment]
-    text = ("Brilliant work tonight 👏👏 thank you so much! " * 600)[:25_000]
-    result = scorer.score(text)
-    assert max(spy.lengths) <= CHUNK
-    assert sum(spy.lengths) == len(text)
-    assert result.compound > 0.9
+def test_a_long_post_gets_vaders_own_scores() -> None:
+    from tests.test_vader import _long_texts
 
-
-def test_long_post_agrees_with_raw_vader_where_raw_is_affordable() -> None:
     raw = SentimentIntensityAnalyzer()
-    scorer = SentimentScorer()
     mixed = (
         "The officer who came was kind and patient. "
         "But we waited four hours and nobody rang back, which is awful. "
-        "Still, thank you to the control room staff! "
+        "Still, thank you to the control room staff! 👏 "
     )
-    for repeat in (5, 12, 20):
-        text = mixed * repeat
-        assert len(text) > CHUNK
-        ours, theirs = scorer.score(text), raw.polarity_scores(text)
-        assert ours.compound == pytest.approx(theirs["compound"], abs=0.05)
-        assert ours.pos == pytest.approx(theirs["pos"], abs=0.05)
-        assert ours.neg == pytest.approx(theirs["neg"], abs=0.05)
+    texts = [mixed * repeat for repeat in (5, 12, 20)] + _long_texts(seed=8, count=4, length=6000)
+    scorer = SentimentScorer()
+    for text in texts:
+        theirs = raw.polarity_scores(text)
+        expected = (theirs["compound"], theirs["pos"], theirs["neu"], theirs["neg"])
+        assert scorer.scores(text) == expected
 
 
-@pytest.mark.parametrize(
-    "text", ["a" * 25_000, ("word " * 6000), ("sentence. " * 2600), "😀" * 9000, "x"]
-)
-def test_split_covers_the_text_in_bounded_pieces(text: str) -> None:
-    pieces = split_text(text)
-    assert "".join(pieces) == text
-    assert all(len(p) <= CHUNK for p in pieces)
+def test_scoring_time_grows_with_the_length_not_its_square() -> None:
+    # A replay line can be any size. A ratio measured in one run, not a wall-clock
+    # limit: 4x the text must take far less than the square's 16x.
+    from tests.test_vader import _best_time, _long_texts
+
+    megabyte = (" ".join(_long_texts(seed=9, count=4, length=250_000)))[:1_000_000]
+    scorer = SentimentScorer()
+    small = _best_time(scorer.score, megabyte)
+    large = _best_time(scorer.score, " ".join([megabyte] * 4))
+    assert large / small < 8
+    assert not scorer._recent and not scorer._older  # long texts are not remembered
 
 
 def test_a_repeated_text_gets_the_scores_it_got_the_first_time() -> None:
