@@ -82,8 +82,12 @@ class Processor:
         scores = list(map(self.sentiment.scores, [f.text for f in fields]))
         check = self.urgency.check
         # A repost repeats someone else's words, already checked where they were first
-        # posted.
-        alarms = [None if f.repost_of_id else check(f.text) for f in fields]
+        # posted; and our own accounts' posts (an appeal for a missing person, a road
+        # shut after a crash) are the desk's own words, never an alarm for it.
+        alarms = [
+            None if f.repost_of_id or own else check(f.text)
+            for f, (_, _, own) in zip(fields, lanes, strict=True)
+        ]
         out.posts = [
             prepared(f, stored_time(f.created_at), raw, flags, scored, alarm)
             for (f, raw), flags, scored, alarm in zip(found, lanes, scores, alarms, strict=True)

@@ -187,6 +187,16 @@ async def test_reposts_amplify_but_do_not_ask_or_alarm(tmp_path, db_path, config
     assert [(r["in_inbox"], r["urgent"]) for r in rows] == [(0, 0), (1, 1)]
 
 
+async def test_our_own_appeals_are_not_alarms(tmp_path, db_path, config) -> None:
+    appeal = "Air 1 is searching for a vulnerable missing person near the skate park"
+    lines = [
+        tweet_line(appeal, author=("1400000000000000001", "KingsmerePolice", "Kingsmere Police")),
+        tweet_line(appeal, at=times(2)[1]),  # the same words from a member of the public
+    ]
+    _, rows, _, _ = await ingest(db_path, write_lines(tmp_path / "e.jsonl", lines), config)
+    assert [(r["in_own"], r["urgent"]) for r in rows] == [(1, 0), (0, 1)]
+
+
 def test_a_worker_batch_makes_no_cycles_and_leaves_the_collector_on(
     tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
