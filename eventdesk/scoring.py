@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from eventdesk.config import EventConfig
 
 EXCERPT = 200  # characters of a rejected line kept for the operator
+# X's longest post is 25,000 characters; its message, with the users and media it names,
+# some tens of kB. A longer line is no message of X's, and scoring a 10 MB one took
+# seconds and a gigabyte or more: it is rejected unread.
+MAX_LINE = 1_000_000  # characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,10 @@ class Processor:
         for number, text, problem in lines:
             if problem is not None:
                 out.rejects.append(Reject(number, problem, text[:EXCERPT]))
+                continue
+            if len(text) > MAX_LINE:
+                reason = f"line too long: {len(text):,} characters (X's messages are far shorter)"
+                out.rejects.append(Reject(number, reason, text[:EXCERPT]))
                 continue
             parsed = read_line(text)
             if parsed.ignored is not None and not parsed.posts and not parsed.problems:

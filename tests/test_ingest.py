@@ -155,6 +155,22 @@ async def test_hostile_and_huge_posts_pass_through_unchanged(tmp_path, db_path, 
     assert [row["text"] for row in rows] == texts
 
 
+async def test_a_line_longer_than_any_x_message_is_rejected_and_the_rest_stored(
+    tmp_path, db_path, config
+) -> None:
+    from eventdesk.scoring import MAX_LINE
+
+    t = times(3)
+    long_text = "help " * (MAX_LINE // 5)  # a message of more than MAX_LINE characters
+    lines = [tweet_line("before", at=t[0]), tweet_line(long_text, at=t[1]),
+             tweet_line("after", at=t[2])]  # fmt: skip
+    replay = write_lines(tmp_path / "e.jsonl", lines)
+    summary, rows, _, found = await ingest(db_path, replay, config)
+    assert (summary.ingested, summary.rejected) == (2, 1)
+    assert [row["text"] for row in rows] == ["before", "after"]
+    assert found[0]["line"] == 2 and found[0]["reason"].startswith("line too long: 1,000,")
+
+
 async def test_stop_ends_a_paced_replay_and_keeps_what_was_read(tmp_path, db_path, config) -> None:
     import asyncio
 
