@@ -116,11 +116,11 @@ def _run_desk(settings: Any) -> None:
 
 def _check_theme(theme: str | None) -> None:
     """Refuse an unknown --theme before any work (the app's constructor would raise)."""
-    from textual.theme import BUILTIN_THEMES
+    from tui.settings import theme_names
 
-    if theme and theme not in BUILTIN_THEMES:
-        names = ", ".join(sorted(BUILTIN_THEMES))
-        raise UserError(f"--theme: no theme {theme!r}; try one of: {names}")
+    names = theme_names()
+    if theme and theme not in names:
+        raise UserError(f"--theme: no theme {theme!r}; try one of: {', '.join(names)}")
 
 
 desk_options = [

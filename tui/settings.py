@@ -38,3 +38,10 @@ class DeskSettings:
     # ingest --speed N`), show the event at the replay's time, its newest post's, rather
     # than the wall clock's, which may be days after the event (`eventdesk desk`).
     follow_replay: bool = False
+
+
+def theme_names() -> list[str]:
+    """The themes --theme may name: Textual's own."""
+    from textual.theme import BUILTIN_THEMES
+
+    return sorted(BUILTIN_THEMES)
