@@ -24,6 +24,9 @@ AIR_TIMES = ((9, 40), (15, 20), (19, 10), (21, 45), (23, 50), (1, 30), (4, 10))
 KNOWN_INITIALS = {"CC": "AT", "DCC": "SR", "ACC": "MJ"}
 SPARE_INITIALS = ("KP", "DL", "HW", "RB", "CN")
 A_LABELS = ("A{k}:", "A{k}:", "A{k}:", "A{k}:", "A{k} -", "A{k}.", "a{k}:")
+# How people start an answer; after one that ends mid-sentence the answer runs on.
+A_OPENERS = ("", "", "", "", "", "Honestly? ", "For me: ", "Easy. ", "Hmm, ", "Simple: ",
+             "Tbh ", "Has to be: ")  # fmt: skip
 A_TAILS = ("", "", "", " {pos}", ". Great question.", ". Every time.", ". Love this chat",
            ". Easy one for me", " 💯")  # fmt: skip
 _ALPHABET = string.ascii_letters + string.digits
@@ -271,6 +274,10 @@ class Planner:
             at = question.at + min(self.delay(3.5, 0.7), 30 * MINUTE)
             label = rng.choice(A_LABELS).format(k=k + 1)
             body = rng.choice(ourposts.POLCHAT_ANSWERS[k])
+            opener = rng.choice(A_OPENERS)
+            if opener and not opener.rstrip().endswith((":", ".", "?")):
+                body = body[0].lower() + body[1:]
+            body = opener + body
             tail = self.fill(rng.choice(A_TAILS))
             body += tail[1:] if body[-1] in ".!?" and tail.startswith(".") else tail
             extra = f" {self.tag}" if rng.random() < 0.1 else ""
