@@ -41,9 +41,17 @@ class Checkpointer:
     """
 
     def __init__(
-        self, path: str | Path, *, interval: float = 0.1, restart_frames: int = 8192
+        self,
+        path: str | Path,
+        *,
+        interval: float = 0.1,
+        restart_frames: int = 8192,
+        idle_interval: float = 1.6,
     ) -> None:
         self.path, self.interval, self.restart_frames = Path(path), interval, restart_frames
+        # A live desk's ingest runs for a day, mostly with nothing to copy: while passes
+        # find nothing new, the thread looks half as often each time, down to this.
+        self.idle_interval = max(idle_interval, interval)
         self.passes = self.restarts = 0
         self.largest = 0  # the most pages the log held at a pass
         self._stopping = threading.Event()
@@ -83,11 +91,17 @@ class Checkpointer:
             self._conn.close()
             self._conn = None
 
+    def next_wait(self, wait: float, idle: bool) -> float:
+        """Seconds to the next pass after one that waited `wait` and found the log as it
+        was (`idle`): longer while nothing is written, back at once when it is."""
+        return min(wait * 2, self.idle_interval) if idle else self.interval
+
     def _run(self) -> None:
         failing = False
-        while not self._stopping.wait(self.interval):
+        wait, last = self.interval, None
+        while not self._stopping.wait(wait):
             try:
-                self.pass_once()
+                found = self.pass_once()
             except sqlite3.Error as exc:
                 # A failed pass loses nothing: the pages stay in the log for the next
                 # one, and the writers' backstop checkpoint bounds the log meanwhile.
@@ -99,6 +113,9 @@ class Checkpointer:
                 if failing:
                     log.warning("checkpoints of %s work again", self.path)
                 failing = False
+                # All of the log copied, and no page written since the pass before.
+                wait = self.next_wait(wait, found == last and found[0] == found[1])
+                last = found
 
     def _checkpoint(self, mode: str) -> tuple[int, int, int]:
         assert self._conn is not None

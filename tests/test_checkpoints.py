@@ -175,3 +175,48 @@ async def test_an_ingest_cancelled_twice_still_hands_the_copying_back(
         assert not any(thread.name == "wal-checkpoints" for thread in threading.enumerate())
     finally:
         await db.close()
+
+
+def test_the_thread_looks_less_often_while_nothing_is_written(tmp_path):
+    checkpoints = Checkpointer(tmp_path / "w.db", interval=0.1, idle_interval=1.6)
+    # Each pass that finds the log as it was doubles the wait; a write brings it back.
+    waits = [0.1]
+    for _ in range(6):
+        waits.append(checkpoints.next_wait(waits[-1], idle=True))
+    assert waits == [0.1, 0.2, 0.4, 0.8, 1.6, 1.6, 1.6]
+    assert checkpoints.next_wait(1.6, idle=False) == 0.1
+
+
+def test_an_idle_log_is_looked_at_a_few_times_not_ten_a_second(tmp_path, monkeypatch):
+    path = tmp_path / "w.db"
+    conn = wal_database(path)
+    write_pages(conn, 20)
+    checkpoints = Checkpointer(path, interval=0.1, idle_interval=1.6)
+    found: list[tuple[int, int]] = []
+    real_pass = checkpoints.pass_once
+
+    def recorded() -> tuple[int, int]:
+        found.append(real_pass())
+        return found[-1]
+
+    monkeypatch.setattr(checkpoints, "pass_once", recorded)
+    checkpoints.start()
+    try:
+        threading.Event().wait(3.2)  # 32 passes at 0.1 s; backing off, at most 7
+        idle_passes = len(found)
+        idle = found[-1]
+        # Written again (the writer starts the log afresh, all of it having been copied):
+        # the thread copies the new pages back by itself.
+        write_pages(conn, 20)
+
+        def copied_anew() -> bool:
+            return found[-1] != idle and found[-1][0] == found[-1][1] > 0
+
+        for _ in range(200):
+            if copied_anew():
+                break
+            threading.Event().wait(0.05)
+    finally:
+        checkpoints.stop()
+    assert 2 <= idle_passes <= 7
+    assert copied_anew(), found[-3:]
