@@ -12,7 +12,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from eventdesk.model import Sentiment
-from eventdesk.text import visible
+from eventdesk.text import UNSAFE, visible
 
 FIELDS = (
     "id", "created_at", "author_id", "author_username", "author_name", "text",
@@ -55,10 +55,10 @@ def _id(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
-# What JSON writes raw although a terminal acts on it or reads it backwards: DEL and the
-# C1 controls (CSI among them), the bidi marks, the line and paragraph separators. They
-# only ever stand inside strings, so escaping them loses nothing.
-_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# What a terminal would act on (eventdesk.text.UNSAFE) that JSON still writes raw: DEL
+# and the C1 controls (CSI among them), the bidi marks, the line and paragraph
+# separators (JSON escapes the C0 controls itself). They only ever stand inside strings,
+# so escaping them loses nothing.
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -70,7 +70,7 @@ async def write_jsonl(rows: AsyncIterator[dict[str, Any]], out: IO[str]) -> int:
     output is safe on a terminal too)."""
     count = 0
     async for row in rows:
-        out.write(_JSON_RAW.sub(_escaped, json.dumps(record(row), ensure_ascii=False)) + "\n")
+        out.write(UNSAFE.sub(_escaped, json.dumps(record(row), ensure_ascii=False)) + "\n")
         count += 1
     return count
 

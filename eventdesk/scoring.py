@@ -236,15 +236,13 @@ _worker: Processor | None = None
 _store: tuple[StoreSpec, sqlite3.Connection] | None = None
 
 
-def init_worker(
-    spec: ScoringSpec, store: StoreSpec | None = None, parent: int | None = None
-) -> None:
+def init_worker(spec: ScoringSpec, store: StoreSpec | None = None) -> None:
     """Make this scoring process's Processor (the pool's initializer), and its own
-    connection to store batches through. Given the `parent` process's id (the desk's,
-    which started this one), this process ends by itself once that one is gone."""
+    connection to store batches through. A process that stores ends by itself once
+    the desk's process (`store.parent`) is gone."""
     global _worker, _store
-    if parent is not None:
-        _end_when_orphaned(parent)
+    if store is not None:
+        _end_when_orphaned(store.parent)
     _worker = Processor(spec)
     if store is not None:
         _store = store, writer_connection(store.path)
@@ -306,18 +304,14 @@ def store_in_worker(batch: Lines | SourceChunk, number: int, position: Any) -> S
 def scoring_pool(
     workers: int, spec: ScoringSpec, store: StoreSpec | None = None
 ) -> ProcessPoolExecutor:
-    """`workers` scoring processes, each started with `init_worker(spec, store, parent)`,
-    the parent being this process.
+    """`workers` scoring processes, each started with `init_worker(spec, store)`.
 
     Spawned, not forked: the desk's process runs threads (SQLite's, the event loop's
     helpers), which a fork would copy in the middle of whatever they were doing. Each
     ends by itself once this process is gone, however it went.
     """
     return ProcessPoolExecutor(
-        workers,
-        mp_context=_ScoringContext(),
-        initializer=init_worker,
-        initargs=(spec, store, os.getpid()),
+        workers, mp_context=_ScoringContext(), initializer=init_worker, initargs=(spec, store)
     )
 
 

@@ -4,8 +4,8 @@ VADER reads case, punctuation and emoji, so the text is never cleaned first. Eve
 is scored whole, however long, and gets VADER's own scores: `eventdesk.vader` computes
 VADER's exact numbers in time that grows with a post's length, where vaderSentiment's
 grows with its square (a 16,000-character emoji-heavy post: seconds there, ~20 ms here;
-a 10 MB replay line: 9-17 s, not hours; its memory while scored, up to ~1.5 GB, is
-what a line that size costs). Long posts were scored in pieces before, their valence
+a million characters: 0.5-1.8 s; longer lines are rejected before scoring, see
+`eventdesk.scoring.MAX_LINE`). Long posts were scored in pieces before, their valence
 sums added back: not VADER's compound, since "but" weighs the whole post and
 punctuation emphasis counts once per text (10 labels flipped on 200 long texts built
 from the rated tweets).

@@ -25,7 +25,7 @@ _BIDI = {
 }
 # C0 controls except tab and newline, DEL, C1 controls, the bidi marks, lone surrogates,
 # and the line/paragraph separators some terminals treat as newlines.
-_UNSAFE = re.compile(
+UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
 )
 
@@ -52,7 +52,7 @@ def visible(text: str, *, newlines: bool = True) -> str:
     Tabs and (when `newlines`) line feeds are kept; with `newlines=False` a line feed
     shows as ⏎, for one-line rows.
     """
-    shown = _UNSAFE.sub(_stand_in, text)
+    shown = UNSAFE.sub(_stand_in, text)
     if not newlines:
         shown = shown.replace("\n", "⏎").replace("\t", " ")
     return shown

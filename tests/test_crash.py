@@ -111,6 +111,17 @@ def end_strays(pids: list[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+@contextlib.contextmanager
+def left_nothing_running(proc: subprocess.Popen, started: list[int]):
+    """However the test inside ends, the ingest and what it started are gone after."""
+    try:
+        yield
+    finally:
+        proc.kill()
+        proc.wait()
+        end_strays(started)
+
+
 def assert_restart_completes(db: Path, replay: Path, workers: int, posts: int) -> None:
     before = stored(db)
     assert 0 < before < posts, f"the ingest should end mid-run, {before} were stored"
@@ -146,17 +157,13 @@ def test_sigkill_mid_ingest_then_restart_loses_nothing_and_stores_nothing_twice(
     replay, db = event(tmp_path, posts), tmp_path / "event.db"
     proc = running_mid_run(db, replay, workers)
     started = children(proc.pid) if workers else []
-    try:
+    with left_nothing_running(proc, started):
         assert sum(map(is_scoring_process, started)) == workers
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         # Its scoring processes (and multiprocessing's resource tracker, once they are
         # gone) end by themselves, letting go of the database.
         assert still_alive_after(started, GONE_WITHIN) == []
-    finally:
-        proc.kill()
-        proc.wait()
-        end_strays(started)
     assert_restart_completes(db, replay, workers, posts)
 
 
@@ -183,7 +190,7 @@ def test_sigterm_stops_an_ingest_as_ctrl_c_does_and_a_restart_completes_it(
     proc = running_mid_run(db, replay, workers, own_group=whole_group)
     started = children(proc.pid)
     scoring = [pid for pid in started if is_scoring_process(pid)]
-    try:
+    with left_nothing_running(proc, started):
         assert len(scoring) == workers
         if whole_group:
             os.killpg(proc.pid, signum)
@@ -202,8 +209,4 @@ def test_sigterm_stops_an_ingest_as_ctrl_c_does_and_a_restart_completes_it(
         # The pool was shut down before the ingest ended, not left to find it gone.
         assert [pid for pid in scoring if alive(pid)] == []
         assert still_alive_after(started, GONE_WITHIN) == []
-    finally:
-        proc.kill()
-        proc.wait()
-        end_strays(started)
     assert_restart_completes(db, replay, workers, posts)

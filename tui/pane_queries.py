@@ -12,6 +12,7 @@ finds `@on` handlers only on the App's own class, not on a plain mixin).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -169,27 +170,28 @@ class PaneQueries(_Base):
         self._drop_read_ahead()
         words = value.strip()
         if words and self.keys_db is not None:
-            self._read_ahead(replace(self._queries[self.active], search=words))
+            self._read_ahead(
+                replace(self._queries[self.active], search=words), lambda: self.search_bar.is_open
+            )
+
+    def _read_next_filter(self, query: PaneQuery) -> None:
+        def still_before_it() -> bool:
+            # The pane still shows the filter before it: no pane switch, no other filter
+            # or search since.
+            now = self._queries.get(self.active)
+            return (
+                now is not None
+                and replace(now, sentiment=_next_sentiment(now.sentiment)) == query
+                and not self.search_bar.is_open
+            )
+
+        self._read_ahead(query, still_before_it)
 
     @work(name="read-ahead", group="read-ahead", exclusive=True, exit_on_error=False)
-    async def _read_ahead(self, query: PaneQuery) -> None:
+    async def _read_ahead(self, query: PaneQuery, wanted: Callable[[], bool]) -> None:
+        """Read `query`'s first page once the keys pause, if it is still `wanted`."""
         await asyncio.sleep(READ_AHEAD_PAUSE)
-        if self.keys_db is not None and self.search_bar.is_open:
-            self._ahead = ReadAhead.start(self.keys_db, query, PAGE)
-
-    @work(name="read-ahead", group="read-ahead", exclusive=True, exit_on_error=False)
-    async def _read_next_filter(self, query: PaneQuery) -> None:
-        await asyncio.sleep(READ_AHEAD_PAUSE)
-        now = self._queries.get(self.active)
-        # Only while the pane still shows the filter before it (no pane switch, no other
-        # filter or search since).
-        if (
-            self.keys_db is not None
-            and now is not None
-            and _next_sentiment(now.sentiment) == query.sentiment
-            and replace(now, sentiment=query.sentiment) == query
-            and not self.search_bar.is_open
-        ):
+        if self.keys_db is not None and wanted():
             self._drop_read_ahead()
             self._ahead = ReadAhead.start(self.keys_db, query, PAGE)
 
