@@ -318,7 +318,7 @@ def export_cmd(
     where = PostFilter(_moment(since, zone, "since"), _moment(until, zone, "until"), hashtag)
 
     async def go() -> None:
-        db = await Database.open(db_path, create=False)
+        db = await Database.open(db_path, create=False, reads_only=True)
         try:
             rows = iter_posts(db, where)
             out = sys.stdout
@@ -343,7 +343,7 @@ def rejects_cmd(db_path: Path, limit: int | None) -> None:
     """List replay lines that could not be stored, with line number and reason."""
 
     async def go() -> list[dict[str, Any]]:
-        db = await Database.open(db_path, create=False)
+        db = await Database.open(db_path, create=False, reads_only=True)
         try:
             return await rejects(db, limit)
         finally:

@@ -163,7 +163,7 @@ async def _budget(config: EventConfig, db_path: Path | None, report: Report) -> 
     budget = ReadBudget(config.x)
     if db_path is not None and db_path.exists():
         try:
-            db = await Database.open(db_path, create=False)
+            db = await Database.open(db_path, create=False, reads_only=True)
         except StorageError as exc:
             report.fix(f"read budget: {exc}")
             return

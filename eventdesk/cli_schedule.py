@@ -109,7 +109,7 @@ def list_cmd(config_path: Path | None, db_path: Path) -> None:
     now = datetime.now(UTC)
 
     async def go() -> list[str]:
-        db = await Database.open(db_path, create=False)
+        db = await Database.open(db_path, create=False, reads_only=True)
         try:
             arranged = await RunOfShow(db, config, lambda: now).arranged()
         finally:

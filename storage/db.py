@@ -55,6 +55,38 @@ def _create_file(path: Path) -> None:
         os.close(fd)
 
 
+def _unwritable(path: Path) -> str | None:
+    """Why this user could not write to the database at `path` (None if it can): the
+    file itself, or the log and shared-memory files SQLite keeps beside it in WAL
+    mode, which it must create in the database's folder if they are not there."""
+    if not os.access(path, os.W_OK):
+        return "permission denied"
+    for suffix in ("-wal", "-shm"):
+        beside = Path(f"{path}{suffix}")
+        if beside.exists():
+            if not os.access(beside, os.W_OK):
+                return f"{beside.name} beside it is read-only for you"
+        elif not os.access(path.parent, os.W_OK | os.X_OK):
+            return (
+                f"SQLite must create {beside.name} beside it, and the folder is read-only "
+                "for you"
+            )
+    return None
+
+
+def _readable_without_writing(path: Path) -> bool:
+    """Whether SQLite can read the WAL database at `path` without creating anything:
+    it needs the -shm file beside it, or a folder it may create that file in."""
+    return Path(f"{path}-shm").exists() or os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _uri_path(path: Path) -> str:
+    """`path` for an SQLite `file:` URI: absolute, with '?', '#' and '%' escaped."""
+    from urllib.parse import quote
+
+    return quote(str(path.absolute()), safe="/")
+
+
 class Database:
     """One aiosqlite connection to the desk's database.
 
@@ -84,9 +116,14 @@ class Database:
         return db
 
     @classmethod
-    async def open(cls, path: Path | str, *, create: bool = True) -> Database:
+    async def open(
+        cls, path: Path | str, *, create: bool = True, reads_only: bool = False
+    ) -> Database:
         """Open (and, if `create`, make) the database at `path`, migrating it to LATEST.
 
+        A caller that `reads_only` (an export, the rejects) can read a database it may
+        not write: it is then opened read-only, as it stands. Any other caller is
+        refused one it could not write, before it starts, not at its first write.
         Raises DatabaseUnavailable or SchemaTooNew with a message fit for the user.
         """
         path = Path(path)
@@ -103,8 +140,19 @@ class Database:
                 ) from None
         elif not os.access(path, os.R_OK):
             raise DatabaseUnavailable(f"{path}: cannot read the database (permission denied)")
+        problem = _unwritable(path)
+        read_only = problem is not None and reads_only
+        if problem is not None and not reads_only:
+            raise DatabaseUnavailable(f"{path}: cannot write to the database: {problem}")
+        if read_only and not _readable_without_writing(path):
+            raise DatabaseUnavailable(
+                f"{path}: cannot read the database here: SQLite must create {path.name}-shm "
+                f"beside it, and the folder is read-only for you (copy the database to a "
+                f"folder you can write to, or ask for write access to this one)"
+            )
         try:
-            conn = aiosqlite.connect(path, isolation_level=None)
+            target = f"file:{_uri_path(path)}?mode=ro" if read_only else path
+            conn = aiosqlite.connect(target, isolation_level=None, uri=read_only)
             # aiosqlite's worker thread is not a daemon: one connection left open by an
             # error path would keep the process alive after main() ends, forever. A
             # committed transaction is safe in the WAL whenever the process stops.
@@ -117,8 +165,11 @@ class Database:
             raise DatabaseUnavailable(f"{path}: cannot open the database: {exc}") from None
         db = cls(conn, path)
         try:
-            await db._configure()
-            await db._migrate()
+            if read_only:
+                await db._check_version_as_is()
+            else:
+                await db._configure()
+                await db._migrate()
         except sqlite3.DatabaseError as exc:
             await conn.close()
             raise DatabaseUnavailable(f"{path}: not a usable eventdesk database: {exc}") from None
@@ -138,6 +189,23 @@ class Database:
         # WAL + NORMAL survives a crash of the process (kill -9); only power loss can
         # roll back the very last commits.
         await self._conn.execute("PRAGMA synchronous = NORMAL")
+
+    async def _check_version_as_is(self) -> None:
+        """For a database opened read-only: its schema must be this eventdesk's own,
+        since an older one cannot be migrated without writing."""
+        await self._conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = await self.scalar("PRAGMA user_version")
+        if version > LATEST:
+            raise SchemaTooNew(
+                f"{self.path}: database schema version {version} is newer than this "
+                f"eventdesk understands ({LATEST}); upgrade eventdesk to open it"
+            )
+        if version < LATEST:
+            raise DatabaseUnavailable(
+                f"{self.path}: database schema version {version} is older than this "
+                f"eventdesk's ({LATEST}) and read-only for you, so it cannot be upgraded "
+                f"(open it once as a user who can write to it)"
+            )
 
     async def _migrate(self) -> None:
         version = await self.scalar("PRAGMA user_version")
