@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Coroutine
 from datetime import UTC, datetime, time, timedelta
@@ -18,7 +19,7 @@ from eventdesk.config import EventConfig, load_config
 from eventdesk.errors import UserError
 from eventdesk.paths import bundled, data_dir
 from eventdesk.text import visible
-from storage import Database, StorageError
+from storage import Database, DatabaseUnavailable, StorageError
 from storage.posts import PostFilter, iter_posts, rejects, utc_text
 
 log = logging.getLogger("eventdesk")
@@ -265,7 +266,16 @@ async def _ingest(
     try:
         ingest = Ingest(db, config, workers=workers)
         with _StopSignals(ingest.stop) as signals:
-            summary = await ingest.run(source)
+            try:
+                summary = await ingest.run(source)
+            except sqlite3.OperationalError as exc:
+                # The disk filled, or the file was made read-only, mid-run. Every batch
+                # stored so far committed with its checkpoint: say what was, and stop.
+                click.echo(ingest.summary.line())
+                raise DatabaseUnavailable(
+                    f"{db_path}: cannot store posts: {exc} (the {ingest.summary.ingested} "
+                    "stored are kept, and the same command resumes after them)"
+                ) from None
         return summary, signals.received
     finally:
         await db.close()

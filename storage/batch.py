@@ -135,7 +135,10 @@ def store_prepared(
                 (source, json.dumps(position), now),
             )
     except BaseException:
-        conn.execute("ROLLBACK")
+        # Some errors (a full disk, I/O) end the transaction themselves: rolling back
+        # again would hide the error that says what went wrong.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
     return BatchResult(inserted=len(fresh), duplicates=len(posts) - len(fresh))

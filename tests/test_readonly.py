@@ -154,3 +154,34 @@ def test_the_commands_that_read_work_and_ingest_is_refused_in_one_line(
     code, out, err = run(capsys, "ingest", "--db", db, "--replay", replay, "--workers", "0")
     assert (code, out) == (2, "")
     assert err == f"eventdesk: {db}: cannot write to the database: permission denied\n"
+
+
+def test_an_ingest_whose_writes_fail_midway_says_what_it_kept(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    """The disk fills mid-run (SQLite's own 'full', from a page limit set on the
+    desk's connection): the batches stored so far stay, the summary says so, one line
+    says why, and the same command run again stores the rest once."""
+    db, replay = tmp_path / "e.db", _replay(tmp_path, 6000)
+    real_open = Database.open.__func__  # type: ignore[attr-defined]
+
+    async def small_disk(cls, path, **kwargs):
+        opened = await real_open(cls, path, **kwargs)
+        pages = await opened.scalar("PRAGMA page_count")
+        await opened.scalar(f"PRAGMA max_page_count = {pages + 1200}")
+        return opened
+
+    monkeypatch.setattr(Database, "open", classmethod(small_disk))
+    code, out, err = run(capsys, "ingest", "--db", db, "--replay", replay, "--workers", "0")
+    monkeypatch.undo()
+    kept = _count(db)
+    assert 0 < kept < 6000 and kept % 2000 == 0  # whole batches only
+    assert code == 2
+    assert out.startswith(f"ingested={kept} duplicates=0 ")
+    assert err == (
+        f"eventdesk: {db}: cannot store posts: database or disk is full (the {kept} stored "
+        "are kept, and the same command resumes after them)\n"
+    )
+    code, out, _ = run(capsys, "ingest", "--db", db, "--replay", replay, "--workers", "0")
+    assert code == 0 and out.startswith(f"ingested={6000 - kept} duplicates=0 ")
+    assert _count(db) == 6000
