@@ -158,6 +158,7 @@ class Ingest:
                 turns.end()  # no batch waiting for its turn is stored after this
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
+            _let_go(batches)
             # Finished even if this task is cancelled meanwhile (the desk shutting down).
             await asyncio.shield(self._wind_up(checkpoints))
             self.summary.seconds = time.perf_counter() - started
@@ -285,3 +286,18 @@ class Ingest:
             batch = future.result()
             if isinstance(batch, Stored):
                 self._count(batch, lines)
+
+
+def _let_go(batches: asyncio.Queue) -> None:
+    """The batches left queued when a run ends early (a write failed, or a stop): none
+    will be written, and each one's outcome (TurnLost, or cancelled) is taken as it
+    comes, or asyncio reports every one of them as an error nobody retrieved."""
+    while not batches.empty():
+        item = batches.get_nowait()
+        if item is not None:
+            item[0].add_done_callback(_taken)
+
+
+def _taken(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()

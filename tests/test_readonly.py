@@ -4,6 +4,7 @@ line before they start, and an ingest whose writes start failing says what it st
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -185,3 +186,35 @@ def test_an_ingest_whose_writes_fail_midway_says_what_it_kept(
     code, out, _ = run(capsys, "ingest", "--db", db, "--replay", replay, "--workers", "0")
     assert code == 0 and out.startswith(f"ingested={6000 - kept} duplicates=0 ")
     assert _count(db) == 6000
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+async def test_a_failed_write_ends_the_run_with_nothing_left_unheard(
+    tmp_path, config, caplog, workers
+) -> None:
+    """A batch that cannot be stored ends the run with its error; the batches scored
+    behind it are dropped quietly, not each reported as an error nobody retrieved.
+    (A trigger refuses the posts after the first 2,000 for every connection, the
+    scoring processes' own too.)"""
+    import gc
+
+    from eventdesk.ingest import Ingest
+    from eventdesk.sources.replay import ReplaySource
+
+    db_path, replay = tmp_path / "e.db", _replay(tmp_path, 12_000)
+    db = await Database.open(db_path)
+    try:
+        limit = 1_900_000_000_000_000_000 + 1999
+        await db.scalar(
+            f"CREATE TRIGGER no_room BEFORE INSERT ON posts WHEN NEW.id > {limit} "
+            "BEGIN SELECT RAISE(ABORT, 'no room left'); END"
+        )
+        ingest = Ingest(db, config, workers=workers)
+        with pytest.raises(sqlite3.IntegrityError, match="no room left"):
+            await ingest.run(ReplaySource(replay))
+        assert ingest.summary.ingested == 2000 == _count(db_path)
+    finally:
+        await db.close()
+    await asyncio.sleep(0.5)  # a scoring process's last batch comes back meanwhile
+    gc.collect()
+    assert "never retrieved" not in caplog.text
