@@ -284,7 +284,8 @@ async def _ingest(
 @cli.command()
 @db_option
 @click.option(
-    "--replay", type=click.Path(path_type=Path), required=True, help="JSON lines (.gz too)."
+    "--replay", type=click.Path(path_type=Path), required=True,
+    help="JSON lines (.gz too); - reads standard input.",
 )
 @click.option("--speed", default="max", show_default=True, help="'max', or N times real time.")
 @click.option("--workers", type=click.IntRange(0, 64), default=None,

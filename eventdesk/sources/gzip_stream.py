@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _INFLATE = 1 << 16  # compressed bytes decompressed at once
 _OUT = 1 << 20  # the most bytes one piece of input is let to decompress into at once
@@ -28,8 +28,9 @@ class GzipStream(io.RawIOBase):
     (with zero padding between), read as one stream, as gzip reads them.
     """
 
-    def __init__(self, path: Path) -> None:
-        self._file = path.open("rb")
+    def __init__(self, source: Path | BinaryIO) -> None:
+        """`source`: the file's path, or the file open for reading (a pipe too)."""
+        self._file = source.open("rb") if isinstance(source, Path) else source
         self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # with the gzip header
         self._input = b""  # read from the file, not yet decompressed
         self._output, self._at = b"", 0  # decompressed, and how much of it was returned

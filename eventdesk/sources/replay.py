@@ -28,6 +28,7 @@ _CREATED = re.compile(rb'"created_at"\s*:\s*"([^"]{10,40})"')
 _READ_BATCH = 256  # lines read between yields to the event loop at max speed
 _BLOCK = 1 << 20  # bytes read at once for chunks
 _HEAD = 1 << 16  # bytes at the start of the file that a position's fingerprint covers
+STDIN = "-"  # as a replay's path: standard input (a recorder piping its output in)
 KEY_PREFIX = "replay:"  # of a replay's checkpoint key, the file's path after it
 
 log = logging.getLogger(__name__)
@@ -167,11 +168,12 @@ class ReplaySource:
     ) -> None:
         """`speed` None plays as fast as possible; `fast_until` plays everything
         created before that moment at once, then paces (to jump to a time of day)."""
-        self.path = Path(path)
+        self.path = Path("/dev/stdin") if str(path) == STDIN else Path(path)
         if not self.path.exists():
             raise UserError(f"{self.path}: no such replay file")
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a folder, expected a replay file")
+        self._regular = self.path.is_file()  # not a pipe, a FIFO or a terminal
         self.key = f"{KEY_PREFIX}{self.path.resolve()}"
         self.speed = speed
         self.fast_until = fast_until
@@ -197,8 +199,15 @@ class ReplaySource:
 
     def _start(self, resume: Any) -> tuple[io.BufferedReader, int, int, _Fingerprint]:
         """The file open just after `resume` (at its start if `resume` was made on
-        another file): the handle, the line number and offset there, the fingerprint."""
+        another file): the handle, the line number and offset there, the fingerprint.
+
+        A pipe (a recorder's output, `-` for standard input) is read from its start
+        whatever the checkpoint says: what it gives cannot be read twice, nor
+        compared with what an earlier run read. Posts stored before count as
+        duplicates."""
         handle, fingerprint = self._open(), _Fingerprint()
+        if not self._regular:
+            return handle, 0, 0, fingerprint
         try:
             at = _skip_to(handle, resume, fingerprint)
         except BaseException:
@@ -216,16 +225,21 @@ class ReplaySource:
         return self._open(), 0, 0, _Fingerprint()
 
     def _open(self) -> io.BufferedReader:
+        """The file opened once, decompressed if it is a .gz: its first bytes are
+        looked at, never read off (a pipe gives each byte only once)."""
         try:
-            with self.path.open("rb") as probe:
-                magic = probe.read(2)
-            if magic == b"\x1f\x8b":
-                return io.BufferedReader(GzipStream(self.path))
-            return self.path.open("rb")
+            handle = self.path.open("rb")
         except PermissionError:
             raise UserError(
                 f"{self.path}: cannot read the replay file (permission denied)"
             ) from None
+        try:
+            if handle.peek(2)[:2] == b"\x1f\x8b":
+                return io.BufferedReader(GzipStream(handle))
+        except BaseException:
+            handle.close()
+            raise
+        return handle
 
     async def lines(self, resume: Any = None) -> AsyncIterator[SourceLine]:
         handle, number, offset, fingerprint = self._start(resume)
