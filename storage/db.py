@@ -170,7 +170,10 @@ class Database:
             else:
                 await db._configure()
                 await db._migrate()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.OperationalError as exc:  # the disk is full, the file locked, ...
+            await conn.close()
+            raise DatabaseUnavailable(f"{path}: cannot open the database: {exc}") from None
+        except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
             await conn.close()
             raise DatabaseUnavailable(f"{path}: not a usable eventdesk database: {exc}") from None
         except BaseException:

@@ -127,6 +127,24 @@ async def test_unusable_files_are_refused_clearly(tmp_path: Path) -> None:
         await Database.open(tmp_path)
 
 
+async def test_a_database_that_cannot_be_set_up_now_is_not_called_unusable(
+    db_path: Path, monkeypatch
+) -> None:
+    """A database busy past the wait (or a full disk) is a fault of the moment, not of
+    the file: the message says it could not be opened, and why."""
+    await (await Database.open(db_path)).close()
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute(f"PRAGMA user_version = {LATEST - 1}")  # a migration to do, under a lock
+    conn.execute("BEGIN IMMEDIATE")  # another process writing all the while
+    monkeypatch.setattr("storage.db.BUSY_TIMEOUT_MS", 100)
+    try:
+        with pytest.raises(DatabaseUnavailable) as refused:
+            await Database.open(db_path)
+        assert str(refused.value) == f"{db_path}: cannot open the database: database is locked"
+    finally:
+        conn.close()
+
+
 async def test_duplicates_are_counted_and_left_as_they_were(db_path: Path) -> None:
     db = await Database.open(db_path)
     try:
