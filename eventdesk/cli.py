@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import sqlite3
 import sys
@@ -388,6 +389,26 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        if exc.filename is None and exc.errno not in _NO_ROOM:
+            raise  # no fault of the machine's that a user could put right: a bug
+        if exc.filename is None:
+            # Output that cannot be written (a full disk, /dev/full). Nothing more goes
+            # to standard output: the interpreter's last flush would fail again, noisily.
+            _drop_stdout()
+        where = f"{exc.filename}: " if exc.filename else "cannot write the output: "
+        _fail(where + (exc.strerror or str(exc)))
+
+
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _drop_stdout() -> None:
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no real stdout
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 # Command groups in their own modules, registered last (they import from this one).

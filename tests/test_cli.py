@@ -192,6 +192,17 @@ def test_console_script_never_shows_a_traceback(tmp_path) -> None:
     assert result.stderr == f"eventdesk: {tmp_path / 'none.db'}: no such database\n"
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "md"])
+def test_an_export_to_a_full_disk_is_one_line(loaded, fmt) -> None:
+    with open("/dev/full", "w") as full:  # every write fails: no space left
+        result = subprocess.run(
+            [sys.executable, "-m", "eventdesk", "export", "--db", str(loaded), "--format", fmt],
+            stdout=full, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == "eventdesk: cannot write the output: No space left on device\n"
+
+
 def test_unreadable_database_is_one_line(loaded, capsys, monkeypatch) -> None:
     if os.geteuid() == 0:
         # Root reads any file, so file modes cannot make one unreadable here; report it
