@@ -116,6 +116,13 @@ def _run_desk(settings: Any) -> None:
         sys.exit(app.return_code)
 
 
+async def _check_database(db_path: Path) -> None:
+    """Open and close the database before the desk starts: what would stop the desk
+    (not a database, a newer schema, a file this user cannot write) is one plain line
+    here, not an error drawn over the screen."""
+    await (await Database.open(db_path, create=False)).close()
+
+
 def _check_theme(theme: str | None) -> None:
     """Refuse an unknown --theme before any work (the app's constructor would raise)."""
     from tui.settings import theme_names
@@ -203,6 +210,7 @@ def desk(config_path: Path, db_path: Path | None, operator: str | None, quiet: b
         raise UserError(f"{config_path}: no [paths] db, and no --db given")
     if not db_path.exists():
         raise UserError(f"{db_path}: no such database")
+    _run(_check_database(db_path))
     _run_desk(DeskSettings(config=config, db_path=db_path, operator=_operator(operator),
                            quiet=quiet, theme=theme, follow_replay=True))  # fmt: skip
 

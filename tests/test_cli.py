@@ -203,6 +203,21 @@ def test_an_export_to_a_full_disk_is_one_line(loaded, fmt) -> None:
     assert result.stderr == "eventdesk: cannot write the output: No space left on device\n"
 
 
+def test_the_desk_on_a_file_that_is_no_database_is_one_line(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not sqlite at all " * 300)
+    result = subprocess.run(
+        [sys.executable, "-m", "eventdesk", "desk", "--config", str(bundled("demo_event.toml")),
+         "--db", str(junk)],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"eventdesk: {junk}: not a usable eventdesk database: file is not a database\n"
+    )
+    assert result.stdout == ""  # the screen was never drawn
+
+
 def test_unreadable_database_is_one_line(loaded, capsys, monkeypatch) -> None:
     if os.geteuid() == 0:
         # Root reads any file, so file modes cannot make one unreadable here; report it
