@@ -177,6 +177,10 @@ def read_any_line(line: str) -> Parsed:
     """`read_line` for any line, whatever shape its message has: keep-alives, error
     messages, pages, odd types (an id sent as a number is read; a count sent as
     `true` is left out), and each thing that makes a post unreadable, said."""
+    if line.startswith("\ufeff"):
+        # A byte order mark, from a file saved by a Windows tool (or several such files
+        # joined): the file's framing, not part of X's message, which is read as sent.
+        return read_line(line[1:])
     # A message starts with "{"; only a line that starts blank can be a keep-alive
     # (strip() would copy every whole line to find out).
     if (not line or line[0].isspace()) and not line.strip():

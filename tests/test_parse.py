@@ -138,6 +138,19 @@ def test_a_page_keeps_good_posts_and_rejects_bad_ones() -> None:
     assert len(parsed.problems) == 1
 
 
+def test_a_byte_order_mark_before_a_message_is_file_framing() -> None:
+    """A file saved by a Windows tool starts with a byte order mark (and files joined
+    together carry one each): the message after it is read as sent, its text exact."""
+    line = tweet_line("\ufeff inside the text is kept", hashtags=("KP24",))
+    plain, marked = parse_line(line), parse_line("\ufeff" + line + "\r\n")
+    assert marked.problems == [] and len(marked.posts) == 1
+    assert marked.posts[0] == plain.posts[0]
+    assert marked.posts[0].text == "\ufeff inside the text is kept"
+    assert marked.posts[0].raw == line
+    page = json.dumps({"data": [json.loads(line)["data"]], "meta": {"result_count": 1}})
+    assert [p.id for p in parse_line("\ufeff" + page).posts] == [plain.posts[0].id]
+
+
 def test_hostile_text_is_kept_exactly() -> None:
     text = "[@click=app.quit]x[/] a [/] b \x1b[31mred\x1b]52;c;aGk=\x07 \u202eevil\r\x08 🚓 \x00"
     (post,) = parse_line(tweet_line(text)).posts
