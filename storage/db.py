@@ -68,8 +68,7 @@ def _unwritable(path: Path) -> str | None:
                 return f"{beside.name} beside it is read-only for you"
         elif not os.access(path.parent, os.W_OK | os.X_OK):
             return (
-                f"SQLite must create {beside.name} beside it, and the folder is read-only "
-                "for you"
+                f"SQLite must create {beside.name} beside it, and the folder is read-only for you"
             )
     return None
 
@@ -129,6 +128,8 @@ class Database:
         path = Path(path)
         if path.exists() and path.is_dir():
             raise DatabaseUnavailable(f"{path}: is a folder, expected a database file")
+        if path.exists() and not path.is_file():
+            raise DatabaseUnavailable(f"{path}: is a device or a pipe, expected a database file")
         if not path.exists():
             if not create:
                 raise DatabaseUnavailable(f"{path}: no such database")

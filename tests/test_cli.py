@@ -163,6 +163,8 @@ def test_rejects_lists_lines_with_escapes_made_visible(tmp_path, capsys) -> None
         (["export", "--db", "{t}/e.db", "--since", "9999-12-31T23:59:59-01:00"],
          "--since: '9999-12-31T23:59:59-01:00' is out of range"),
         (["export", "--db", "{t}/e.db", "--until", "0001-01-01T00:30+01:00"], "is out of range"),
+        (["export", "--db", "/dev/null"], "/dev/null: is a device or a pipe, expected a database"),
+        (["ingest", "--db", "/dev/null", "--replay", "{t}/ok.jsonl"], "is a device or a pipe"),
         (["demo", "--posts", "-5"], "'--posts': -5 is not in the range"),
         (["demo", "--theme", "nope"], "--theme: no theme 'nope'; try one of: "),
         (["desk", "--config", "{t}/ok.toml", "--db", "{t}/e.db", "--theme", "nope"],
