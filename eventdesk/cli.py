@@ -293,7 +293,9 @@ async def _ingest(
 @cli.command()
 @db_option
 @click.option(
-    "--replay", type=click.Path(path_type=Path), required=True,
+    "--replay",
+    type=click.Path(path_type=Path),
+    required=True,
     help="JSON lines (.gz too); - reads standard input.",
 )
 @click.option("--speed", default="max", show_default=True, help="'max', or N times real time.")
@@ -336,6 +338,8 @@ def export_cmd(
     config = _config(config_path)
     zone = config.event.zone
     where = PostFilter(_moment(since, zone, "since"), _moment(until, zone, "until"), hashtag)
+    if where.since and where.until and where.since >= where.until:
+        raise UserError(f"--since {since} is not before --until {until}: nothing is between")
 
     async def go() -> None:
         db = await Database.open(db_path, create=False, reads_only=True)
