@@ -153,11 +153,19 @@ class UrgencyConfig(_Strict):
     @field_validator("patterns", "idioms")
     @classmethod
     def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from eventdesk.regex_shape import nested_unbounded
+
         for pattern in value:
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
+            if nested_unbounded(pattern):
+                raise ValueError(
+                    f"{pattern!r} repeats a repeat without bound (like (a+)+), which one "
+                    "crafted post can keep busy for minutes; bound the outer repeat, e.g. "
+                    "{0,5}, or drop the inner one"
+                )
         return value
 
 

@@ -73,6 +73,16 @@ def test_good_config_loads_with_zone_aware_window_and_relative_paths(tmp_path: P
             ("[paths]", "[urgency]\npatterns = ['(unclosed']\n[paths]"),
             "not a valid regular expression",
         ),
+        (
+            # 24 letters and a '!' kept this one busy 2.3 s; each 2 more, three times as long.
+            ("[paths]", "[urgency]\npatterns = ['ok', '(\\w+\\s?)+ help']\n[paths]"),
+            "key 'urgency.patterns': '(\\\\w+\\\\s?)+ help' repeats a repeat without bound "
+            "(like (a+)+), which one crafted post can keep busy for minutes",
+        ),
+        (
+            ("[paths]", "[urgency]\nidioms = ['(\\w+ ?)* killing me']\n[paths]"),
+            "key 'urgency.idioms': '(\\\\w+ ?)* killing me' repeats a repeat without bound",
+        ),
     ],
 )
 def test_bad_config_is_refused_naming_file_and_key(tmp_path: Path, change, expected) -> None:
