@@ -25,16 +25,9 @@ needs_proc = pytest.mark.skipif(
 )
 
 
-# The run that is killed or stopped is paced, at 750 times real time: the event's posts
-# (half a second apart) then take at least 20 s (30,000) or 8 s (12,000) on any machine,
-# so it is surely still running when the signal comes. At full speed a fast machine
-# ingested all 30,000 between the test seeing the first 2,000 stored and its Ctrl-C.
-MID_RUN_SPEED = "750"
-
-
-def ingest_cmd(db: Path, replay: Path, workers: int = 0, speed: str = "max") -> list[str]:
+def ingest_cmd(db: Path, replay: Path, workers: int = 0) -> list[str]:
     return [sys.executable, "-m", "eventdesk", "ingest", "--db", str(db), "--replay", str(replay),
-            "--speed", speed, "--workers", str(workers)]  # fmt: skip
+            "--speed", "max", "--workers", str(workers)]  # fmt: skip
 
 
 def event(tmp_path: Path, posts: int) -> Path:
@@ -97,11 +90,10 @@ def still_alive_after(pids: list[int], seconds: float) -> list[int]:
 def running_mid_run(
     db: Path, replay: Path, workers: int, *, own_group: bool = False
 ) -> subprocess.Popen:
-    """An ingest started (paced, see MID_RUN_SPEED) and left running until its first
-    batches are stored; with `own_group`, in a process group of its own, as a
-    terminal's foreground job is."""
+    """An ingest started and left running until its first batches are stored; with
+    `own_group`, in a process group of its own, as a terminal's foreground job is."""
     proc = subprocess.Popen(
-        ingest_cmd(db, replay, workers, speed=MID_RUN_SPEED),
+        ingest_cmd(db, replay, workers),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=own_group,
