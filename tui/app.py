@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import sys
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from eventdesk.clock import describe
 from eventdesk.desk import Desk, DeskRole
@@ -53,6 +55,7 @@ from widgets.urgent_banner import UrgentBanner
 PANES = (("stream", "Event stream", "hashtag"), ("show", "Run-of-show", None),
          ("inbox", "Inbox", "inbox"))  # fmt: skip
 NARROW = 120  # columns below which the panes become tabs
+DESK_RELEASE_SECONDS = 3.0  # the most a closing desk waits to give its lease up
 DESK_KEYS_ACTIONS = frozenset({
     "next_pane", "previous_pane", "show_pane", "reply", "flag", "hand_off", "acknowledge",
     "shift_handoff", "outbox", "metrics", "audit", "search", "pause", "cycle_sentiment",
@@ -135,6 +138,7 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         self.desk_role = DeskRole.STARTING
         self._desk_failure = ""
         self._desk: Desk | None = None
+        self._desk_worker: Worker[None] | None = None
         self._playing: list[ReplaySource] = []  # the demo's replay, while this is the desk
         self._followed: datetime | None = None  # a replay's time, when one feeds the database
         self._terminal_watch: TerminalWatch | None = None
@@ -260,7 +264,7 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         self.refresh_status()
         self.follow_changes(feed)
         if self.settings.take_desk_role:
-            self.run_desk()
+            self._desk_worker = self.run_desk()
 
     @work(name="follow-changes", group="storage", exit_on_error=False)
     async def follow_changes(self, feed: ChangeFeed) -> None:
@@ -521,6 +525,12 @@ class EventDeskApp(PaneQueries, OperatorActions, RunOfShowActions, App[None]):
         gc.unfreeze()  # what was kept out of the collector's passes may go now
         if self._desk is not None:
             self._desk.stop()  # gives the lease up, so another process can take over at once
+        if self._desk_worker is not None:
+            # Its task was cancelled as the app closed, and is giving the lease up: that
+            # must finish before the event loop ends, or the lease stays held until it
+            # runs out and a night shift's desk waits for it.
+            with contextlib.suppress(WorkerCancelled, WorkerFailed, TimeoutError):
+                await asyncio.wait_for(self._desk_worker.wait(), DESK_RELEASE_SECONDS)
         for db in (self.keys_db, self.counts_db, self.db):
             if db is not None:
                 await db.close()
