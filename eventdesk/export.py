@@ -105,11 +105,23 @@ async def write_csv(
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
+# What starts a list, a heading's underline or a rule only at the start of a line:
+# "- ", "+ ", "=====", "---", "1. ", "2) ". Escaped there only, so "well-being" stays.
+_MD_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 
 
 def md_text(text: str) -> str:
-    """Strangers' text for Markdown: shown literally, never as links, HTML or headings."""
-    return _MD_SPECIAL.sub(r"\\\1", visible(text))
+    """Strangers' text for Markdown: shown literally, never as links, HTML, headings,
+    lists or rules."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", visible(text))
+    return _MD_LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, mark = match.groups()
+    if mark.isdigit():  # "12." stays a number: its "." is escaped instead
+        return f"{indent}{mark}\\"
+    return f"{indent}\\{mark}"
 
 
 def _thread_order(posts: list[dict[str, Any]]) -> Iterable[tuple[int, dict[str, Any]]]:
