@@ -56,3 +56,18 @@ def visible(text: str, *, newlines: bool = True) -> str:
     if not newlines:
         shown = shown.replace("\n", "⏎").replace("\t", " ")
     return shown
+
+
+# X sends a post's "&", "<" and ">" as "&amp;", "&lt;" and "&gt;" (and no other entity);
+# the desk stores the text as sent, and shows what its author typed.
+_X_ENTITY = re.compile("&(amp|lt|gt);")
+_X_CHAR = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def post_text(text: str, *, newlines: bool = True) -> str:
+    """A post's text as its author typed it, made safe to show: X's three entities
+    decoded, once ("&amp;lt;" is what an author who typed "&lt;" is sent), then
+    `visible`."""
+    if "&" in text:
+        text = _X_ENTITY.sub(lambda match: _X_CHAR[match.group(1)], text)
+    return visible(text, newlines=newlines)

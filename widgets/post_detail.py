@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from eventdesk.model import Sentiment
-from eventdesk.text import visible
+from eventdesk.text import post_text, visible
 from widgets.post_list import sentiment_glyph
 
 
@@ -45,7 +45,7 @@ def render_detail(
         f"  {_when(post['created_at'], zone)}  ·  id {post['id']}\n",
         (f"✎ {visible(claim, newlines=False)}\n" if claim else "", "bold reverse"),
         "\n",
-        visible(post["text"]),
+        post_text(post["text"]),
         "\n\n",
     ]
     if post["urgent"]:
@@ -64,7 +64,7 @@ def render_detail(
             mark = "▶ " if item["id"] == post["id"] else "  "
             ours = " (us)" if item["in_own"] else ""
             who = visible(item["author_username"] or "?", newlines=False)
-            text = visible(item["text"][:200], newlines=False)
+            text = post_text(item["text"][:200], newlines=False)
             parts.append(f"{mark}{_when(item['created_at'], zone)[-8:-3]} @{who}{ours}: {text}\n")
     if replies:
         parts += [("\nOur replies in this thread\n", "bold underline")]

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.strip import Strip
 
-from eventdesk.text import visible
+from eventdesk.text import post_text, visible
 from widgets.quiet_focus import quiet_focus
 from widgets.steady_scroll import SteadyScrollView, fitted
 
@@ -569,7 +569,7 @@ class PostList(SteadyScrollView, can_focus=True):
         urgent = "!" if row["urgent"] else " "
         answered = "✓" if row.get("answered_by") else " "
         author = visible(row["author_username"] or "?", newlines=False)
-        text = visible(row["text"][:400], newlines=False)  # a row never needs more
+        text = post_text(row["text"][:400], newlines=False)  # a row never needs more
         segments = [
             Segment(self._clock(row["created_at"]), on(base, "post-list--time")),
             Segment(glyph, on(base, glyph_class)),

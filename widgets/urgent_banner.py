@@ -7,7 +7,7 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from eventdesk.text import visible
+from eventdesk.text import post_text, visible
 
 
 class UrgentBanner(Static):
@@ -45,7 +45,7 @@ class UrgentBanner(Static):
         first = alarms[0]
         more = f"  (+{len(alarms) - 1} more)" if len(alarms) > 1 else ""
         author = visible(first["author_username"] or "?", newlines=False)
-        text = visible(first["text"][:300], newlines=False)
+        text = post_text(first["text"][:300], newlines=False)
         reason = visible(first.get("urgent_reason") or "", newlines=False)
         self._show(
             Content(f"⚠ URGENT {when} @{author}: {text}\n")

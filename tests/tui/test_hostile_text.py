@@ -137,3 +137,35 @@ async def test_pane_titles_show_hostile_search_words_literally(hostile_app, case
     title = pane.query_one(PaneTitle)
     plain = assert_inert([title.render_line(0)])
     assert f"search: {visible(HOSTILE[case], newlines=False)}"[:30] in plain
+
+
+async def test_x_entities_show_as_their_author_typed_them(desk_db, config) -> None:
+    """X sends "&", "<" and ">" as "&amp;", "&lt;" and "&gt;": stored as sent, shown as
+    typed (once: "&amp;lt;" is an author's own "&lt;"), and still never as markup."""
+    from tests.conftest import tweet_line
+    from tests.tui.conftest import ingest_lines
+
+    sent = (
+        "@KingsmerePolice Q&amp;A: man with a knife &lt;b&gt;now&lt;/b&gt; [b]x[/b] &amp;lt; #KP24"
+    )
+    typed = "@KingsmerePolice Q&A: man with a knife <b>now</b> [b]x[/b] &lt; #KP24"
+    await ingest_lines(
+        desk_db,
+        config,
+        [tweet_line(sent, mentions=("KingsmerePolice",), hashtags=("KP24",),
+                    author=("14", "amp_author", "A"), post_id=1862000000000000888)],
+        "e.jsonl",
+    )  # fmt: skip
+    app = make_app(config, desk_db)
+    async with app.run_test(size=(240, 60)) as pilot:
+        banner = app.query_one(UrgentBanner)
+        stream = app.query(DeskPane).first().post_list
+        await settle(pilot, lambda: banner.current is not None and stream.current() is not None)
+        assert banner.current["text"] == sent  # the row as stored
+        assert f"@amp_author: {typed}" in assert_inert_content(banner.render())
+        shown = row_of(assert_inert(list_lines(stream)), "amp_author")  # cut at the width
+        assert len(shown) >= 40 and typed.startswith(shown)
+        stream.cursor = next(i for i, r in stream._rows.items() if r["id"] == 1862000000000000888)
+        body = app.query_one("#detail-body")
+        await settle(pilot, lambda: "@amp_author" in str(body.render()))
+        assert typed in assert_inert_content(body.render())
