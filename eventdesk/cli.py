@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Coroutine
@@ -306,8 +308,6 @@ def ingest(
     db_path: Path, replay: Path, speed: str, workers: int | None, config_path: Path | None
 ) -> None:
     """Ingest a recorded event headless; resumes where a previous run stopped."""
-    import os
-
     from eventdesk.sources.replay import parse_speed
 
     pace = parse_speed(speed)
@@ -416,9 +416,6 @@ _NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 def _drop_stdout() -> None:
-    import contextlib
-    import os
-
     with contextlib.suppress(OSError, ValueError, AttributeError):  # no real stdout
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 

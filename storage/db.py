@@ -126,7 +126,7 @@ class Database:
         Raises DatabaseUnavailable or SchemaTooNew with a message fit for the user.
         """
         path = Path(path)
-        if path.exists() and path.is_dir():
+        if path.is_dir():
             raise DatabaseUnavailable(f"{path}: is a folder, expected a database file")
         if path.exists() and not path.is_file():
             raise DatabaseUnavailable(f"{path}: is a device or a pipe, expected a database file")
@@ -198,12 +198,7 @@ class Database:
         """For a database opened read-only: its schema must be this eventdesk's own,
         since an older one cannot be migrated without writing."""
         await self._conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = await self.scalar("PRAGMA user_version")
-        if version > LATEST:
-            raise SchemaTooNew(
-                f"{self.path}: database schema version {version} is newer than this "
-                f"eventdesk understands ({LATEST}); upgrade eventdesk to open it"
-            )
+        version = await self._version()
         if version < LATEST:
             raise DatabaseUnavailable(
                 f"{self.path}: database schema version {version} is older than this "
@@ -211,13 +206,18 @@ class Database:
                 f"(open it once as a user who can write to it)"
             )
 
-    async def _migrate(self) -> None:
-        version = await self.scalar("PRAGMA user_version")
+    async def _version(self) -> int:
+        """The database's schema version; SchemaTooNew if a newer eventdesk wrote it."""
+        version = int(await self.scalar("PRAGMA user_version"))
         if version > LATEST:
             raise SchemaTooNew(
                 f"{self.path}: database schema version {version} is newer than this "
                 f"eventdesk understands ({LATEST}); upgrade eventdesk to open it"
             )
+        return version
+
+    async def _migrate(self) -> None:
+        version = await self._version()
         if version == LATEST:
             return
         async with self.transaction() as conn:
